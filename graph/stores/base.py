@@ -1,0 +1,166 @@
+"""The `Store` contract: what every Maillage store (embedded Oxigraph, Bolt server) must do.
+
+Terms are rdflib terms (`URIRef`, `Literal`, `BNode`); every quad lives in a named graph (an IRI).
+Writes happen in transactions that land whole or not at all. Reads inside a transaction see the state
+from before it (writes are buffered until commit).
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import BinaryIO
+
+from rdflib.term import BNode, Literal, Node, URIRef
+
+Subject = URIRef | BNode
+Object = URIRef | BNode | Literal
+Quad = tuple[Subject, URIRef, Object, URIRef]
+
+
+class StoreError(Exception):
+    """A store could not do what was asked; the message says what and where."""
+
+
+class Transaction:
+    """Buffered writes, applied atomically by the store on commit.
+
+    A quad both added and removed in the same transaction ends as the last call says.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self.adds: dict[Quad, None] = {}
+        self.removes: dict[Quad, None] = {}
+
+    def add(self, quad: Quad) -> None:
+        self.removes.pop(quad, None)
+        self.adds[quad] = None
+
+    def add_all(self, quads: Iterable[Quad]) -> None:
+        for quad in quads:
+            self.add(quad)
+
+    def remove(self, quad: Quad) -> None:
+        self.adds.pop(quad, None)
+        self.removes[quad] = None
+
+    def remove_pattern(
+        self,
+        subject: Subject | None = None,
+        predicate: URIRef | None = None,
+        object: Object | None = None,  # noqa: A002 - mirrors the RDF vocabulary
+        graph: URIRef | None = None,
+    ) -> int:
+        """Remove every committed quad matching the pattern; return how many were matched."""
+        count = 0
+        for quad in self._store.quads(subject, predicate, object, graph):
+            self.remove(quad)
+            count += 1
+        return count
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.adds and not self.removes
+
+
+class Store(abc.ABC):
+    """A persistent quad store with atomic transactions and N-Quads dump/restore."""
+
+    #: increases by one at every committed change; the analysis index compares it to know it is stale.
+    generation: int = 0
+
+    @abc.abstractmethod
+    def quads(
+        self,
+        subject: Subject | None = None,
+        predicate: URIRef | None = None,
+        object: Object | None = None,  # noqa: A002
+        graph: URIRef | None = None,
+    ) -> Iterator[Quad]:
+        """Yield the quads matching a pattern (`None` matches anything)."""
+
+    @abc.abstractmethod
+    def _commit(self, transaction: Transaction) -> None:
+        """Apply a transaction's removes then adds atomically, or raise `StoreError` leaving no trace."""
+
+    @abc.abstractmethod
+    def graphs(self) -> set[URIRef]:
+        """The named graphs holding at least one quad."""
+
+    @abc.abstractmethod
+    def dump_nquads(self, out: BinaryIO) -> None:
+        """Write every quad as N-Quads (UTF-8)."""
+
+    @abc.abstractmethod
+    def restore_nquads(self, source: BinaryIO) -> None:
+        """Replace the whole content of the store by an N-Quads dump, atomically."""
+
+    @abc.abstractmethod
+    def __len__(self) -> int:
+        """The number of quads."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release files or connections."""
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """Buffer writes and apply them on exit; an exception inside discards them all.
+
+        >>> from maillage.graph.stores.oxigraph import OxigraphStore
+        >>> store = OxigraphStore(None)
+        >>> with store.transaction() as tx:
+        ...     tx.add((URIRef("urn:a"), URIRef("urn:p"), Literal("x"), URIRef("urn:g")))
+        >>> len(store)
+        1
+        """
+        transaction = Transaction(self)
+        yield transaction
+        if not transaction.is_empty:
+            self._commit(transaction)
+            self.generation += 1
+
+    def add_all(self, quads: Iterable[Quad]) -> None:
+        """Add quads in one transaction."""
+        with self.transaction() as tx:
+            tx.add_all(quads)
+
+    def triples(
+        self,
+        subject: Subject | None = None,
+        predicate: URIRef | None = None,
+        object: Object | None = None,  # noqa: A002
+        graph: URIRef | None = None,
+    ) -> Iterator[tuple[Subject, URIRef, Object]]:
+        """Like `quads` without the graph name."""
+        for s, p, o, _g in self.quads(subject, predicate, object, graph):
+            yield s, p, o
+
+    def value(
+        self, subject: Subject, predicate: URIRef, *, graph: URIRef | None = None
+    ) -> Object | None:
+        """One object of (subject, predicate), or None."""
+        for _s, _p, o, _g in self.quads(subject, predicate, None, graph):
+            return o
+        return None
+
+    def replace_subjects(self, graph: URIRef, triples_by_subject: dict[Subject, set[tuple[Subject, URIRef, Object]]]) -> dict[str, int]:
+        """Upsert: make each subject's triples in `graph` exactly the given ones, in one transaction.
+
+        Returns counts ``{"created": n, "updated": n, "unchanged": n}`` by subject.
+        """
+        counts = {"created": 0, "updated": 0, "unchanged": 0}
+        with self.transaction() as tx:
+            for subject, wanted in triples_by_subject.items():
+                current = set(self.triples(subject, None, None, graph))
+                if current == wanted:
+                    counts["unchanged"] += 1
+                    continue
+                counts["created" if not current else "updated"] += 1
+                for s, p, o in current - wanted:
+                    tx.remove((s, p, o, graph))
+                for s, p, o in wanted - current:
+                    tx.add((s, p, o, graph))
+        return counts
+
