@@ -145,22 +145,35 @@ class Store(abc.ABC):
             return o
         return None
 
-    def replace_subjects(self, graph: URIRef, triples_by_subject: dict[Subject, set[tuple[Subject, URIRef, Object]]]) -> dict[str, int]:
+    def replace_subjects(
+        self,
+        graph: URIRef,
+        triples_by_subject: dict[Subject, set[tuple[Subject, URIRef, Object]]],
+        *,
+        managed: dict[Subject, frozenset[URIRef]] | None = None,
+        dry_run: bool = False,
+    ) -> dict[str, int]:
         """Upsert: make each subject's triples in `graph` exactly the given ones, in one transaction.
 
-        Returns counts ``{"created": n, "updated": n, "unchanged": n}`` by subject.
+        With `managed`, only the listed predicates of a subject are replaced (an import of needs alone must
+        not erase the actor's name). With `dry_run`, nothing is written. Returns counts
+        ``{"created": n, "updated": n, "unchanged": n}`` by subject.
         """
         counts = {"created": 0, "updated": 0, "unchanged": 0}
-        with self.transaction() as tx:
-            for subject, wanted in triples_by_subject.items():
-                current = set(self.triples(subject, None, None, graph))
-                if current == wanted:
-                    counts["unchanged"] += 1
-                    continue
-                counts["created" if not current else "updated"] += 1
-                for s, p, o in current - wanted:
-                    tx.remove((s, p, o, graph))
-                for s, p, o in wanted - current:
-                    tx.add((s, p, o, graph))
+        transaction = Transaction(self)
+        for subject, wanted in triples_by_subject.items():
+            everything = set(self.triples(subject, None, None, graph))
+            predicates = managed.get(subject) if managed is not None else None
+            current = everything if predicates is None else {t for t in everything if t[1] in predicates}
+            if current == wanted:
+                counts["unchanged"] += 1
+                continue
+            counts["created" if not everything else "updated"] += 1
+            for s, p, o in current - wanted:
+                transaction.remove((s, p, o, graph))
+            for s, p, o in wanted - current:
+                transaction.add((s, p, o, graph))
+        if not dry_run and not transaction.is_empty:
+            self._commit(transaction)
+            self.generation += 1
         return counts
-

@@ -1,0 +1,58 @@
+"""HTML pages: the whole network (/) and one actor (/actors/{id}), French first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from maillage.api.deps import IndexDep
+from maillage.api.present import actor_detail, label, public_actor, synergy_public
+from maillage.api.views import ego_keys, network_picture
+from maillage.graph.synergies import synergies_for_actor
+from maillage.viz.network import render_network, script_urls, stylesheet_urls
+
+router = APIRouter(tags=["pages"], include_in_schema=False)
+templates = Jinja2Templates(directory=str(Path(__file__).resolve().parents[1] / "templates"))
+
+
+def _page(request: Request, template: str, status_code: int = 200, **context: object) -> HTMLResponse:
+    context.update(scripts=script_urls(), stylesheets=[*stylesheet_urls(), "/static/maillage-pages.css"])
+    return templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+@router.get("/", response_class=HTMLResponse)
+def network_page(
+    request: Request, index: IndexDep,
+    couleur: Annotated[Literal["domaine", "college"], Query()] = "domaine",
+) -> HTMLResponse:
+    keys = [a.key for a in index.actors if a.is_public]
+    nodes, edges, legend = network_picture(index, keys, mode=couleur)
+    fragment = render_network(nodes, edges, legend=legend, element_id="reseau", height_px=720)
+    countries = {"FR": 0, "ES": 0}
+    for actor in index.actors:
+        if actor.is_public and actor.country in countries:
+            countries[actor.country] += 1
+    return _page(request, "network.html", network=fragment, couleur=couleur, actors=len(keys),
+                 projects=len(index.projects), countries=countries, edges=len(edges))
+
+
+@router.get("/actors/{actor_id}", response_class=HTMLResponse)
+def actor_page(
+    request: Request, actor_id: str, index: IndexDep,
+    profondeur: Annotated[int, Query(ge=1, le=3)] = 1,
+) -> HTMLResponse:
+    actor = public_actor(index, actor_id)
+    detail = actor_detail(index, actor)
+    synergies = synergies_for_actor(index, actor_id, limit=10)
+    nodes, edges, legend = network_picture(
+        index, sorted(set(ego_keys(index, actor_id, depth=profondeur)) | {s.target for s in synergies}),
+        suggestions=synergies,
+    )
+    fragment = render_network(nodes, edges, legend=legend, element_id="ego", height_px=480)
+    return _page(request, "actor.html", actor=detail, network=fragment, depth=profondeur,
+                 synergies=[synergy_public(index, s) for s in synergies],
+                 type_label=label(index, actor.actor_type))

@@ -1,0 +1,32 @@
+"""What may leave through public outputs: persons without recorded consent never do, nor anything naming them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rdflib import RDF, Literal, URIRef
+
+from maillage.graph.stores.base import Object, Quad, Store, Subject
+from maillage.ontology.vocab import MAI
+
+
+def private_actors(store: Store) -> set[Subject]:
+    """Persons (inhabitants) whose `mai:publicConsent` is not true."""
+    persons = {s for s, _p, _o in store.triples(None, RDF.type, MAI.Person)}
+    consenting = {s for s, _p, o in store.triples(None, MAI.publicConsent, None) if o == Literal(True)}
+    return persons - consenting
+
+
+def public_quads(
+    store: Store, *, subject: Subject | None = None, graph: URIRef | None = None
+) -> Iterator[Quad]:
+    """Every quad a public output may show: drops private persons, and the memberships, participations,
+    needs, offers and partnerships that name them."""
+    private = private_actors(store)
+    hidden: set[Subject | Object] = set(private)
+    for person in private:
+        hidden.update(s for s, _p, _o in store.triples(None, None, person))
+    for quad in store.quads(subject, None, None, graph):
+        if quad[0] in hidden or quad[2] in private:
+            continue
+        yield quad

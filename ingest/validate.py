@@ -1,0 +1,58 @@
+"""Validate mapped data against `ontology/shapes.ttl` (pyshacl) and report each violation in words."""
+
+from __future__ import annotations
+
+from rdflib import RDF, Graph, URIRef
+from rdflib.namespace import DCTERMS, FOAF, ORG, SDO, SH, SKOS
+
+from maillage.graph.stores.base import Store
+from maillage.ingest.report import Problem
+from maillage.ingest.spreadsheet import Mapped
+from maillage.ontology.vocab import GEO, MAI, ontology_graph, shapes_graph
+
+COLUMNS = {
+    SKOS.prefLabel: "nom", MAI.actorType: "type", MAI.field: "domaines", MAI.basedIn: "commune",
+    GEO.lat: "latitude", GEO.long: "longitude", MAI.siret: "siret", MAI.rna: "rna", MAI.nif: "nif",
+    MAI.publicConsent: "consentement_public", DCTERMS.description: "description", FOAF.homepage: "site_web",
+    ORG.member: "acteur", ORG.role: "role", MAI.college: "college", MAI.charterSigned: "date_signature_charte",
+    SDO.startDate: "date_debut", SDO.endDate: "date_fin", MAI.territory: "territoires", MAI.status: "statut",
+    MAI.project: "projet", MAI.participant: "acteur", MAI.participationRole: "role", MAI.resource: "ressource",
+    MAI.actor: "acteur", MAI.quantity: "quantite", MAI.partner: "acteur_a", MAI.partnershipKind: "nature",
+}
+
+
+def shacl_problems(mapped: Mapped, store: Store) -> list[Problem]:
+    """SHACL violations of the mapped triples, located back to their file, sheet and row."""
+    from pyshacl import validate  # imported here: it is slow to import and only ingest needs it
+
+    data = Graph()
+    for triples in mapped.triples.values():
+        for triple in triples:
+            data.add(triple)
+    # Referenced entities already in the store (territories, actors of a previous import) bring their types.
+    subjects = set(mapped.triples)
+    for _s, _p, obj in list(data):
+        if isinstance(obj, URIRef) and obj not in subjects:
+            for s, p, o in store.triples(obj, RDF.type, None):
+                data.add((s, p, o))
+    data += ontology_graph()
+    conforms, results, _text = validate(
+        data, shacl_graph=shapes_graph(), inference="none", abort_on_first=False, allow_warnings=True
+    )
+    if conforms:
+        return []
+    problems = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        if results.value(result, SH.resultSeverity) != SH.Violation:
+            continue
+        focus = results.value(result, SH.focusNode)
+        path = results.value(result, SH.resultPath)
+        value = results.value(result, SH.value)
+        message = results.value(result, SH.resultMessage)
+        file, sheet, row = mapped.origin.get(focus, ("?", None, None))  # type: ignore[arg-type]
+        problems.append(Problem(
+            file=file, sheet=sheet, row=row, column=COLUMNS.get(path) if isinstance(path, URIRef) else None,  # type: ignore[arg-type]
+            value=str(value) if value is not None else None,
+            rule=str(message) if message else "donnée non conforme aux formes SHACL",
+        ))
+    return sorted(problems, key=lambda p: (p.file, p.sheet or "", p.row or 0, p.column or ""))

@@ -1,0 +1,133 @@
+"""The `maillage` command: import, serve, synergies, export. Errors print as one clear line."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from maillage.settings import get_settings, open_store
+
+app = typer.Typer(help="Maillage : le graphe de connaissances d'un réseau de coopération territoriale.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+
+SAMPLE = Path(__file__).resolve().parents[1] / "ingest" / "data" / "sample" / "ptce-sud-aquitain"
+
+
+def fail(message: str, code: int = 1) -> None:
+    typer.echo(f"Erreur : {message}", err=True)
+    raise typer.Exit(code)
+
+
+@app.command("import")
+def import_command(
+    path: Annotated[Path, typer.Argument(help="fichier CSV, XLSX, Turtle, JSON-LD, N-Triples, ou dossier de CSV")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="vérifier sans rien écrire")] = False,
+    json_report: Annotated[bool, typer.Option("--json", help="rapport en JSON")] = False,
+) -> None:
+    """Importer un tableur (modèle d'import) ou un fichier RDF : tout ou rien."""
+    from maillage.graph.stores.base import StoreError
+    from maillage.ingest.importer import import_path
+    from maillage.ingest.report import ImportRefused
+
+    if not path.exists():
+        fail(f"{path} : fichier ou dossier introuvable")
+    store = open_store(get_settings())
+    try:
+        report = import_path(store, path, dry_run=dry_run)
+    except ImportRefused as refused:
+        typer.echo(refused.report.as_json() if json_report else refused.report.as_text(), err=True)
+        raise typer.Exit(1) from None
+    except StoreError as error:
+        fail(str(error))
+    finally:
+        store.close()
+    typer.echo(report.as_json() if json_report else report.as_text())
+
+
+@app.command("sample-path")
+def sample_path() -> None:
+    """Afficher le dossier du réseau d'exemple (fictif) livré avec Maillage."""
+    typer.echo(str(SAMPLE))
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="adresse d'écoute (défaut 127.0.0.1)")] = None,
+    port: Annotated[int | None, typer.Option(help="port (défaut 8000)")] = None,
+) -> None:
+    """Servir l'interface web et l'API."""
+    import uvicorn
+
+    from maillage.api.app import create_app
+
+    settings = get_settings()
+    store = open_store(settings)
+    try:
+        uvicorn.run(create_app(store), host=host or settings.host, port=port or settings.port, log_level="info")
+    finally:
+        store.close()
+
+
+@app.command()
+def synergies(
+    actor: Annotated[str, typer.Argument(help="identifiant de l'acteur")],
+    limit: Annotated[int, typer.Option(min=1, max=200)] = 10,
+    lang: Annotated[str, typer.Option(help="fr ou en")] = "fr",
+) -> None:
+    """Lister les synergies d'un acteur, avec leurs raisons."""
+    from maillage.graph.index import build_index
+    from maillage.graph.synergies import UnknownActorError, synergies_for_actor
+
+    if lang not in ("fr", "en"):
+        fail(f"langue inconnue : « {lang} » (fr ou en)")
+    store = open_store(get_settings())
+    try:
+        index = build_index(store)
+        row = index.position.get(actor)
+        if row is None or not index.actors[row].is_public:
+            raise UnknownActorError(actor)
+        items = synergies_for_actor(index, actor, limit=limit)
+    except UnknownActorError:
+        fail(f"acteur inconnu : « {actor} »")
+    finally:
+        store.close()
+    if not items:
+        typer.echo("Aucune synergie trouvée.")
+    for rank, item in enumerate(items, 1):
+        typer.echo(f"{rank}. {index.actors[index.position[item.target]].label} — score {item.score:.2f}")
+        for reason in item.reasons:
+            typer.echo(f"   {reason.sentence(index, lang=lang)}")
+
+
+class ExportFormat(str, Enum):
+    turtle = "turtle"
+    jsonld = "jsonld"
+    nt = "nt"
+    nquads = "nquads"
+
+
+@app.command()
+def export(
+    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="turtle, jsonld, nt ou nquads")],  # noqa: A002
+    output: Annotated[Path, typer.Option("--output", "-o", help="fichier à écrire ; - pour la sortie standard")],
+) -> None:
+    """Exporter les données publiques du réseau en données liées."""
+    from maillage.graph.export import serialize
+
+    store = open_store(get_settings())
+    try:
+        data = serialize(store, format.value)
+    finally:
+        store.close()
+    if str(output) == "-":
+        sys.stdout.buffer.write(data)
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as error:
+        fail(f"{output} : écriture impossible ({error.strerror})")
+    typer.echo(f"{output} : {len(data)} octets écrits")

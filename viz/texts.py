@@ -1,0 +1,120 @@
+"""The catalogue of user-facing words in the visualisations, French first, English second."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+SUPPORTED_LANGUAGES: tuple[str, ...] = ("fr", "en")
+"""Languages of the interface; the first one is the default and the fallback."""
+
+TEXTS: Mapping[str, Mapping[str, str]] = {
+    "fr": {
+        "legend.title": "Légende",
+        "legend.edge.projet": "Projet commun",
+        "legend.edge.partenariat": "Partenariat",
+        "legend.edge.suggestion": "Coopération suggérée",
+        "legend.edge.transfrontalier": "Lien transfrontalier",
+        "legend.node.transfrontalier": "Partenaire transfrontalier",
+        "network.label": "Réseau de coopération",
+        "network.summary": "Réseau de coopération : {actors}, {links}.",
+        "network.actors.one": "{count} acteur",
+        "network.actors.other": "{count} acteurs",
+        "network.links.one": "{count} lien",
+        "network.links.other": "{count} liens",
+        "network.noscript": "Activez JavaScript pour afficher le réseau ; la légende et les listes restent lisibles.",
+    },
+    "en": {
+        "legend.title": "Legend",
+        "legend.edge.projet": "Joint project",
+        "legend.edge.partenariat": "Partnership",
+        "legend.edge.suggestion": "Suggested cooperation",
+        "legend.edge.transfrontalier": "Cross-border link",
+        "legend.node.transfrontalier": "Cross-border partner",
+        "network.label": "Cooperation network",
+        "network.summary": "Cooperation network: {actors}, {links}.",
+        "network.actors.one": "{count} actor",
+        "network.actors.other": "{count} actors",
+        "network.links.one": "{count} link",
+        "network.links.other": "{count} links",
+        "network.noscript": "Turn on JavaScript to draw the network; the legend and lists remain readable.",
+    },
+}
+
+
+def check_language(lang: str) -> str:
+    """Return *lang* if the catalogue has it.
+
+    Raises
+    ------
+    ValueError
+        If *lang* is not one of :data:`SUPPORTED_LANGUAGES`.
+
+    Examples
+    --------
+    >>> check_language("en")
+    'en'
+    """
+    if lang not in TEXTS:
+        raise ValueError(
+            f"Language {lang!r} is not in the viz catalogue; use one of {', '.join(SUPPORTED_LANGUAGES)}."
+        )
+    return lang
+
+
+def text(key: str, *, lang: str = "fr", **values: object) -> str:
+    """Return the catalogue entry *key* in *lang*, with ``{placeholders}`` filled from *values*.
+
+    A key missing in English falls back to French, the reference language.
+
+    Raises
+    ------
+    ValueError
+        If *lang* is not supported.
+    KeyError
+        If *key* is in no catalogue (a programming error, caught by the tests).
+
+    Examples
+    --------
+    >>> text("legend.title")
+    'Légende'
+    >>> text("network.actors.other", lang="en", count=3)
+    '3 actors'
+    """
+    catalogue = TEXTS[check_language(lang)]
+    template = catalogue.get(key)
+    if template is None:
+        template = TEXTS[SUPPORTED_LANGUAGES[0]].get(key)
+    if template is None:
+        raise KeyError(f"No text {key!r} in the viz catalogue (viz/texts.py).")
+    return template.format(**values) if values else template
+
+
+def format_count(count: int, *, lang: str = "fr") -> str:
+    """Write an integer the way readers of *lang* expect (French groups thousands with a narrow space).
+
+    Examples
+    --------
+    >>> format_count(16000)
+    '16\\u202f000'
+    >>> format_count(16000, lang="en")
+    '16,000'
+    """
+    grouped = f"{count:,}"
+    return grouped.replace(",", "\u202f") if check_language(lang) == "fr" else grouped
+
+
+def counted(noun: str, count: int, *, lang: str = "fr") -> str:
+    """Return ``"<count> <noun>"`` with the singular or plural entry ``network.<noun>.one|other``.
+
+    French treats 0 and 1 as singular, English only 1.
+
+    Examples
+    --------
+    >>> counted("actors", 1)
+    '1 acteur'
+    >>> counted("links", 0, lang="en")
+    '0 links'
+    """
+    singular = count in (0, 1) if check_language(lang) == "fr" else count == 1
+    form = "one" if singular else "other"
+    return text(f"network.{noun}.{form}", lang=lang, count=format_count(count, lang=lang))
