@@ -67,3 +67,36 @@ def haversine_km_array(
     h = np.sin((phi2 - phi1) / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(dlambda / 2) ** 2
     result: FloatArray = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
     return result
+
+
+class PointSet:
+    """Many points prepared once (radians, cosines) for fast distances between pairs of them.
+
+    `distances_km` gives the same values as `haversine_km_array` at about half the cost, which
+    matters in network-wide scans that measure millions of pairs.
+
+    Examples
+    --------
+    >>> points = PointSet([43.53697, 43.49235, float("nan")], [-1.46578, -1.4659, 0.0])
+    >>> points.distances_km([0, 0], [1, 2]).round(2)
+    array([4.96,  nan])
+    """
+
+    def __init__(self, lat: npt.ArrayLike, lon: npt.ArrayLike) -> None:
+        self.phi = np.radians(np.asarray(lat, dtype=np.float64))
+        self.lam = np.radians(np.asarray(lon, dtype=np.float64))
+        self.cos_phi = np.cos(self.phi)
+
+    def __len__(self) -> int:
+        return len(self.phi)
+
+    def distances_km(self, first: npt.ArrayLike, second: npt.ArrayLike) -> FloatArray:
+        """Distances between points ``first[k]`` and ``second[k]`` (indices, broadcast together)."""
+        i = np.asarray(first, dtype=np.int64)
+        j = np.asarray(second, dtype=np.int64)
+        h = np.square(np.sin((self.phi[j] - self.phi[i]) * 0.5))
+        h += self.cos_phi[i] * self.cos_phi[j] * np.square(np.sin((self.lam[j] - self.lam[i]) * 0.5))
+        np.sqrt(h, out=h)
+        np.minimum(h, 1.0, out=h)
+        result: FloatArray = 2 * EARTH_RADIUS_KM * np.arcsin(h)
+        return result

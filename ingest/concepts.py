@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 
 from maillage.ontology.vocab import MAI
 
@@ -73,7 +73,7 @@ class ConceptMatcher:
         found = table.get(normalise(value), set())
         if len(found) == 1:
             return Match(next(iter(found)))
-        best = process.extractOne(normalise(value), list(table), score_cutoff=60)
+        best = process.extractOne(normalise(value), list(table), scorer=fuzz.ratio, score_cutoff=75)
         suggestion = None
         if best is not None:
             concept = sorted(table[best[0]])[0]

@@ -20,7 +20,7 @@ class Problem:
 
     def location(self) -> str:
         parts = [self.file]
-        if self.sheet and self.sheet != self.file:
+        if self.sheet and self.sheet != self.file.rsplit(".", 1)[0]:
             parts.append(f"feuille « {self.sheet} »")
         if self.row is not None:
             parts.append(f"ligne {self.row}")

@@ -18,6 +18,7 @@ from maillage.ingest.template import SHEETS, Sheet, canonical_column, sheet_for
 from maillage.ingest.territories import epci_sirens, places
 from maillage.ingest.validate_ids import check_nif, check_rna, check_siret
 from maillage.ontology.iri import IRIError, data_iri
+from maillage.ontology.literals import decimal_literal
 from maillage.ontology.vocab import GEO, MAI
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
@@ -261,8 +262,8 @@ class SheetMapper:
         lat = lat if lat is not None else located[1]
         lon = lon if lon is not None else located[2]
         if lat is not None and lon is not None:
-            self.out.add(iri, GEO.lat, Literal(f"{lat:.5f}", datatype=XSD.decimal))
-            self.out.add(iri, GEO.long, Literal(f"{lon:.5f}", datatype=XSD.decimal))
+            self.out.add(iri, GEO.lat, decimal_literal(lat))
+            self.out.add(iri, GEO.long, decimal_literal(lon))
         if row.get("description"):
             self.out.add(iri, DCTERMS.description, Literal(row["description"], lang="fr"))
         if homepage:

@@ -18,6 +18,7 @@ from rdflib.namespace import SKOS, XSD
 from maillage.graph.stores.base import Store
 from maillage.ingest.concepts import normalise
 from maillage.ontology.iri import TERRITORIES_GRAPH, data_iri
+from maillage.ontology.literals import decimal_literal
 from maillage.ontology.vocab import GEO, MAI
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
@@ -89,8 +90,8 @@ def territory_triples() -> list[Triple]:
         ]
         triples += [(iri, MAI.postalCode, Literal(p)) for p in row["codes_postaux"].split("|") if p]
         if row["centroid_lat"]:
-            triples += [(iri, GEO.lat, Literal(row["centroid_lat"], datatype=XSD.decimal)),
-                        (iri, GEO.long, Literal(row["centroid_lon"], datatype=XSD.decimal))]
+            triples += [(iri, GEO.lat, decimal_literal(row["centroid_lat"])),
+                        (iri, GEO.long, decimal_literal(row["centroid_lon"]))]
         if row["epci_siren"]:
             triples.append((iri, MAI.within, data_iri("epci", row["epci_siren"])))
             epcis[row["epci_siren"]] = (row["epci_nom"], row["epci_type"])
@@ -115,8 +116,7 @@ def territory_triples() -> list[Triple]:
         point = next((coordinates[(admin2, normalise(p))] for p in [row["name"], *parts]
                       if (admin2, normalise(p)) in coordinates), None)
         if point is not None:
-            triples += [(iri, GEO.lat, Literal(f"{point[0]:.5f}", datatype=XSD.decimal)),
-                        (iri, GEO.long, Literal(f"{point[1]:.5f}", datatype=XSD.decimal))]
+            triples += [(iri, GEO.lat, decimal_literal(point[0])), (iri, GEO.long, decimal_literal(point[1]))]
     return triples
 
 

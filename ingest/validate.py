@@ -8,6 +8,7 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, SDO, SH, SKOS
 from maillage.graph.stores.base import Store
 from maillage.ingest.report import Problem
 from maillage.ingest.spreadsheet import Mapped
+from maillage.ontology.iri import DATA_BASE
 from maillage.ontology.vocab import GEO, MAI, ontology_graph, shapes_graph
 
 COLUMNS = {
@@ -29,12 +30,26 @@ def shacl_problems(mapped: Mapped, store: Store) -> list[Problem]:
     for triples in mapped.triples.values():
         for triple in triples:
             data.add(triple)
-    # Referenced entities already in the store (territories, actors of a previous import) bring their types.
+    # Entities already in the store that the import points to (territories and what encloses them, actors of a
+    # previous import) come with their descriptions, so that class constraints can be checked. pyshacl's
+    # `focus_nodes` is not used: it also restricts the nodes checked by sh:not / sh:node (pyshacl 0.40).
     subjects = set(mapped.triples)
-    for _s, _p, obj in list(data):
-        if isinstance(obj, URIRef) and obj not in subjects:
-            for s, p, o in store.triples(obj, RDF.type, None):
+    for subject in subjects:  # what the import leaves in place on the entities it touches
+        replaced = mapped.managed.get(subject, set())
+        for s, p, o in store.triples(subject, None, None):
+            if p not in replaced:
                 data.add((s, p, o))
+    pending = [o for _s, _p, o in data if isinstance(o, URIRef) and str(o).startswith(DATA_BASE)]
+    seen = set(subjects)
+    while pending:
+        node = pending.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for s, p, o in store.triples(node, None, None):
+            data.add((s, p, o))
+            if isinstance(o, URIRef) and str(o).startswith(DATA_BASE) and o not in seen:
+                pending.append(o)
     data += ontology_graph()
     conforms, results, _text = validate(
         data, shacl_graph=shapes_graph(), inference="none", abort_on_first=False, allow_warnings=True
@@ -46,6 +61,8 @@ def shacl_problems(mapped: Mapped, store: Store) -> list[Problem]:
         if results.value(result, SH.resultSeverity) != SH.Violation:
             continue
         focus = results.value(result, SH.focusNode)
+        if focus not in subjects:
+            continue  # an entity checked when it was loaded
         path = results.value(result, SH.resultPath)
         value = results.value(result, SH.value)
         message = results.value(result, SH.resultMessage)

@@ -48,6 +48,28 @@ def import_command(
     typer.echo(report.as_json() if json_report else report.as_text())
 
 
+@app.command()
+def concepts(
+    scheme: Annotated[str, typer.Argument(help="field, resource, actor-type, college, membership-role, "
+                                                "participation-role, partnership-kind ou project-status")],
+) -> None:
+    """Lister les concepts d'un schéma (clé et libellé français), tels que le modèle d'import les accepte."""
+    from rdflib.namespace import SKOS
+
+    from maillage.ingest.concepts import SCHEMES
+    from maillage.ontology.vocab import ontology_graph
+
+    if scheme not in SCHEMES:
+        fail(f"schéma inconnu : « {scheme} » (schémas : {', '.join(SCHEMES)})")
+    graph = ontology_graph()
+    rows = []
+    for concept in graph.subjects(SKOS.inScheme, SCHEMES[scheme]):
+        labels = [o for o in graph.objects(concept, SKOS.prefLabel) if getattr(o, "language", None) == "fr"]
+        rows.append((str(concept).rsplit("/", 1)[-1], str(labels[0]) if labels else ""))
+    for key, label in sorted(rows):
+        typer.echo(f"{key}\t{label}")
+
+
 @app.command("sample-path")
 def sample_path() -> None:
     """Afficher le dossier du réseau d'exemple (fictif) livré avec Maillage."""

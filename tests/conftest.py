@@ -31,3 +31,17 @@ def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]
     store = make_store(request.param, tmp_path)
     yield store
     store.close()
+
+
+SAMPLE = REPO / "ingest" / "data" / "sample" / "ptce-sud-aquitain"
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """The sample network imported once through ingest; tests must not write to it."""
+    from maillage.ingest.importer import import_path
+
+    store = OxigraphStore(tmp_path_factory.mktemp("sample") / "oxigraph")
+    import_path(store, SAMPLE)
+    yield store
+    store.close()

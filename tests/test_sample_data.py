@@ -38,7 +38,8 @@ RESOURCE_TREE = {
     "competences": {
         "comptabilite-gestion", "juridique", "communication-graphisme", "informatique-numerique",
         "accompagnement-creation", "ingenierie-formation", "traduction-basque-espagnol", "projets-europeens",
-        "menuiserie-charpente", "renovation-energetique", "maraichage", "cuisine-restauration", "mediation-insertion",
+        "menuiserie-charpente", "renovation-energetique", "maraichage", "cuisine-restauration",
+        "mediation-insertion",
     },
     "locaux": {
         "bureaux", "salle-reunion", "atelier", "entrepot-stockage", "cuisine-professionnelle",
@@ -62,7 +63,9 @@ ACTOR_TYPES = {
     "fondation", "entreprise", "collectivite", "etablissement-public", "recherche-formation", "habitant",
 }
 COOPERATIVE_TYPES = {"cooperative", "scop", "scic", "cae", "cooperative-agricole"}
-COLLEGES = {"ess", "entreprises", "collectivites", "recherche-formation", "habitants", "partenaires-transfrontaliers"}
+COLLEGES = {
+    "ess", "entreprises", "collectivites", "recherche-formation", "habitants", "partenaires-transfrontaliers",
+}
 MEMBERSHIP_ROLES = {"fondateur", "membre", "partenaire", "partenaire-transfrontalier"}
 PARTICIPATION_ROLES = {"porteur", "partenaire", "financeur", "beneficiaire"}
 PARTNERSHIP_KINDS = {"contrat", "fournisseur", "financement", "locaux-partages", "informel"}
@@ -84,7 +87,8 @@ HEADERS = {
     "acteurs.csv": ["identifiant", "nom", "type", "domaines", "commune", "pays", "description", "site_web",
                     "siret", "rna", "nif", "latitude", "longitude", "consentement_public"],
     "adhesions.csv": ["acteur", "role", "college", "date_signature_charte", "date_debut", "date_fin"],
-    "projets.csv": ["identifiant", "nom", "description", "domaines", "territoires", "statut", "date_debut", "date_fin"],
+    "projets.csv": ["identifiant", "nom", "description", "domaines", "territoires", "statut",
+                    "date_debut", "date_fin"],
     "participations.csv": ["projet", "acteur", "role", "date_debut", "date_fin"],
     "besoins.csv": ["acteur", "ressource", "description", "quantite"],
     "offres.csv": ["acteur", "ressource", "description", "quantite"],
@@ -296,7 +300,8 @@ def test_memberships():
         else:
             assert r["college"] == COLLEGE_OF_TYPE[a["type"]], r
             assert r["role"] != "partenaire-transfrontalier", r
-        start, end, charter = parse_date(r["date_debut"]), parse_date(r["date_fin"]), parse_date(r["date_signature_charte"])
+        start, end = parse_date(r["date_debut"]), parse_date(r["date_fin"])
+        charter = parse_date(r["date_signature_charte"])
         assert start is not None
         assert date(2014, 3, 1) <= start <= date(2025, 6, 30), r
         years.add(start.year)
@@ -381,7 +386,9 @@ def test_participations():
         assert 3 <= len(parts) <= 8, pid
         assert sum(1 for r in parts if r["role"] == "porteur") == 1, pid
         assert len({r["acteur"] for r in parts}) == len(parts), pid
-    cross_border = [pid for pid, parts in by_project.items() if any(acts[r["acteur"]]["pays"] == "ES" for r in parts)]
+    cross_border = [
+        pid for pid, parts in by_project.items() if any(acts[r["acteur"]]["pays"] == "ES" for r in parts)
+    ]
     assert len(cross_border) >= 4
 
 

@@ -12,7 +12,7 @@ EDGE_KINDS: tuple[str, ...] = ("projet", "partenariat", "suggestion")
 
 LEGEND_KINDS: tuple[str, ...] = (
     "node",
-    "node-transfrontalier",
+    "cross-border",
     "edge-projet",
     "edge-partenariat",
     "edge-suggestion",
@@ -32,9 +32,9 @@ def check_color(color: str, *, where: str) -> None:
     Examples
     --------
     >>> check_color("#0072B2", where="example")
-    >>> check_color("red", where="example")
+    >>> check_color("red", where="example")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    ValueError: example: colour 'red' is not a hex colour like '#0072b2'; take colours from maillage.viz.palette.
+    ValueError: example: colour 'red' is not a hex colour like '#0072b2'; take colours from maillage.viz...
     """
     if not isinstance(color, str) or not _HEX_COLOR.fullmatch(color):
         raise ValueError(
@@ -56,7 +56,9 @@ def check_url(url: str, *, where: str) -> None:
     ValueError: example: URL 'javascript:alert(1)' must be a path such as '/id/actor/x' or an http(s) URL.
     """
     parts = urlsplit(url)
-    same_site_path = not parts.scheme and not parts.netloc and url.startswith("/") and not url.startswith("//")
+    same_site_path = (
+        not parts.scheme and not parts.netloc and url.startswith("/") and not url.startswith("//")
+    )
     web_url = parts.scheme in ("http", "https") and bool(parts.netloc)
     if not (same_site_path or web_url) or any(ch in url for ch in "\r\n\t\\"):
         raise ValueError(f"{where}: URL {url!r} must be a path such as '/id/actor/x' or an http(s) URL.")

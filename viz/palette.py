@@ -39,8 +39,8 @@ CROSS_BORDER_COLOR = "#DC267F"
 NODE_BORDER_COLOR = "#2B3137"
 """Thin outline drawn around every node so pale colours stay visible on white."""
 
-HIGHLIGHT_COLOR = "#F0E442"
-"""Outline of a selected node (Okabe–Ito yellow)."""
+HIGHLIGHT_COLOR = "#0072B2"
+"""Outline of a selected node (Okabe–Ito blue)."""
 
 
 def colors_for(keys: Iterable[str]) -> dict[str, str]:

@@ -21,7 +21,7 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "network.actors.other": "{count} acteurs",
         "network.links.one": "{count} lien",
         "network.links.other": "{count} liens",
-        "network.noscript": "Activez JavaScript pour afficher le réseau ; la légende et les listes restent lisibles.",
+        "network.noscript": "Activez JavaScript pour afficher le dessin du réseau.",
     },
     "en": {
         "legend.title": "Legend",
@@ -36,7 +36,7 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "network.actors.other": "{count} actors",
         "network.links.one": "{count} link",
         "network.links.other": "{count} links",
-        "network.noscript": "Turn on JavaScript to draw the network; the legend and lists remain readable.",
+        "network.noscript": "Turn on JavaScript to see the network drawing.",
     },
 }
 
