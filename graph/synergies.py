@@ -5,7 +5,8 @@ Every score is a documented formula (docs/decisions/20261128-synergy-scores.md):
 - complementarity, A needs → B offers:
   ``score(A, B) = f(d) · Σ_{r ∈ needs(A)} match(B, r) · idf(r)`` where ``match(B, r)`` is 1 when B
   offers r, 0.5 when B offers a concept one `skos:broader` step from r (broader or narrower), 0.25 at
-  two steps (grand-parent, grand-child or sibling), the best offered concept counting once;
+  two steps up or down the same line (grand-parent, grand-child; never a sibling), the best offered
+  concept counting once;
   ``idf(r) = ln((1 + n) / (1 + df(r))) + 1`` with ``df(r)`` the number of actors matching r at any
   weight; ``f(d) = 1 / (1 + d / 50)`` with d the distance in km (f = 1 when coordinates are missing);
 - affinity, A ~ B: cosine of idf-weighted field vectors (1 on own fields, 0.5 on their direct broader
@@ -250,24 +251,29 @@ def _at_weight(matrix: SparseMatrix, weight: float) -> SparseMatrix:
 
 
 def _hierarchy_steps(index: NetworkIndex) -> list[dict[int, int]]:
-    """For each resource column, the columns at most two undirected `skos:broader` steps away."""
+    """For each resource column, the columns at most two `skos:broader` steps up or down the same line.
+
+    Siblings are not reached: « Médiation » does not answer a need for « Graphisme » because both are skills.
+    """
     column = index.resource_column
-    neighbours: list[set[int]] = [set() for _ in index.resource_columns]
+    parents: list[set[int]] = [set() for _ in index.resource_columns]
+    children: list[set[int]] = [set() for _ in index.resource_columns]
     for concept, i in column.items():
         record = index.concepts.get(concept)
         for parent in record.broader if record is not None else ():
             j = column.get(parent)
             if j is not None and j != i:
-                neighbours[i].add(j)
-                neighbours[j].add(i)
+                parents[i].add(j)
+                children[j].add(i)
     steps: list[dict[int, int]] = []
-    for i in range(len(neighbours)):
+    for i in range(len(parents)):
         reach = {i: 0}
-        for j in neighbours[i]:
-            reach.setdefault(j, 1)
-        for j in neighbours[i]:
-            for k in neighbours[j]:
-                reach.setdefault(k, 2)
+        for line in (parents, children):
+            for j in line[i]:
+                reach.setdefault(j, 1)
+            for j in line[i]:
+                for k in line[j]:
+                    reach.setdefault(k, 2)
         steps.append(reach)
     return steps
 

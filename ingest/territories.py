@@ -7,6 +7,7 @@ Source files are copies of public data in `ingest/data/territories/` (see SOURCE
 from __future__ import annotations
 
 import csv
+import re
 import io
 from dataclasses import dataclass
 from functools import lru_cache
@@ -55,12 +56,42 @@ def _labels(iri: URIRef, labels: dict[str, str]) -> list[Triple]:
     return [(iri, SKOS.prefLabel, Literal(text, lang=lang)) for lang, text in labels.items()]
 
 
+def _name_variants(name: str) -> list[str]:
+    """The whole name, then its parts: « Gasteiz / Vitoria » and « Vitoria-Gasteiz » share « vitoria ».
+
+    >>> _name_variants("Vitoria-Gasteiz")
+    ['vitoria gasteiz', 'vitoria', 'gasteiz']
+    """
+    parts = [name, *re.split(r"\s*/\s*", name), *re.split(r"\s*[/-]\s*", name)]
+    variants: list[str] = []
+    for part in parts:
+        folded = normalise(part)
+        if folded and folded not in variants:
+            variants.append(folded)
+    return variants
+
+
+def _municipio_point(
+    coordinates: dict[tuple[str, str], tuple[float, float]], admin2: str, name: str
+) -> tuple[float, float] | None:
+    """GeoNames coordinates for a municipio: its whole name first, then a part of it — unless that part is the
+    name of another municipio (« Oroz-Betelu » is not « Betelu »)."""
+    others = _municipio_names() - {normalise(name)}
+    variants = [v for i, v in enumerate(_name_variants(name)) if i == 0 or v not in others]
+    return next((coordinates[(admin2, v)] for v in variants if (admin2, v) in coordinates), None)
+
+
+@lru_cache(maxsize=1)
+def _municipio_names() -> frozenset[str]:
+    return frozenset(normalise(row["name"]) for row in _read("ine_municipios_euskadi_navarra.csv"))
+
+
 def _geonames_by_province() -> dict[tuple[str, str], tuple[float, float]]:
     found: dict[tuple[str, str], tuple[float, float]] = {}
     for row in _read("geonames_cities_pop1000_euskadi_navarra_64_40.csv"):
         if row["country"] == "ES":
-            for part in row["name"].split("/"):
-                found.setdefault((row["admin2_code"], normalise(part)), (float(row["lat"]), float(row["lng"])))
+            for part in _name_variants(row["name"]):
+                found.setdefault((row["admin2_code"], part), (float(row["lat"]), float(row["lng"])))
     return found
 
 
@@ -113,8 +144,7 @@ def territory_triples() -> list[Triple]:
         parts = row["name"].split("/")
         if len(parts) > 1:
             triples += [(iri, SKOS.altLabel, Literal(part)) for part in parts]
-        point = next((coordinates[(admin2, normalise(p))] for p in [row["name"], *parts]
-                      if (admin2, normalise(p)) in coordinates), None)
+        point = _municipio_point(coordinates, admin2, row["name"])
         if point is not None:
             triples += [(iri, GEO.lat, decimal_literal(point[0])), (iri, GEO.long, decimal_literal(point[1]))]
     return triples
@@ -131,8 +161,7 @@ def places() -> dict[tuple[str, str], Place]:
     coordinates = _geonames_by_province()
     for row in _read("ine_municipios_euskadi_navarra.csv"):
         admin2 = PROVINCIAS[row["prov_code"]][2]
-        parts = [row["name"], *row["name"].split("/")]
-        point = next((coordinates[(admin2, normalise(p))] for p in parts if (admin2, normalise(p)) in coordinates), None)
+        point = _municipio_point(coordinates, admin2, row["name"])
         found[("ES", row["ine_code5"])] = Place(
             data_iri("municipio", row["ine_code5"]), row["name"], "ES",
             round(point[0], 5) if point else None, round(point[1], 5) if point else None,

@@ -2,7 +2,8 @@
 
 Formulas (docs/decisions/20261128-synergy-scores.md):
     complementarity  score(A, B) = f(d) · Σ_{r ∈ needs(A)} match(B, r) · idf(r)
-                     match = 1 (same concept), 0.5 (one skos:broader step), 0.25 (two steps), best offer only
+                     match = 1 (same concept), 0.5 (one skos:broader step), 0.25 (two steps on one line; never siblings),
+                     best offer only
                      idf(r) = ln((1 + n) / (1 + df(r))) + 1, df(r) = actors whose offers match r at all
                      f(d) = 1 / (1 + d / 50), f = 1 without coordinates
     affinity         cosine of rows x[c] = w[c] · idf(c), w = 1 own field, 0.5 its broader concept
@@ -135,28 +136,37 @@ actor:garage a mai:Organisation ; skos:prefLabel "Garage Solidaire" ;
     mai:offers resource:vehicule-utilitaire, resource:velo-cargo .
 actor:lagunak a mai:Organisation ; skos:prefLabel "Asso Lagunak" ;
     mai:offers resource:bureaux, resource:fourgon .
+actor:mairie a mai:Organisation ; skos:prefLabel "Mairie" ; mai:needs resource:vehicules .
 """)
 
 
-def test_broader_and_sibling_offers_match_at_half_and_quarter_weight() -> None:
+def test_broader_offer_matches_at_half_weight_and_siblings_never() -> None:
     results = complementarities(HIERARCHY, "ferme")
-    # n = 4. Offers matching camion-frigorifique: atelier (vehicules, its broader: 1 step, 0.5),
-    # garage (vehicule-utilitaire and velo-cargo, siblings: 2 steps, 0.25 each, the best counts once),
-    # lagunak: fourgon is 3 steps away (camion → vehicules → vehicule-utilitaire → fourgon): no match.
-    # df = 2 → idf = ln(5/3) + 1 = 1.5108256
-    assert [(s.target, s.score) for s in results] == [
-        ("atelier", pytest.approx(0.5 * 1.5108256)),  # 0.7554128
-        ("garage", pytest.approx(0.25 * 1.5108256)),  # 0.3777064, not 0.5 · 1.51 (max, not sum)
-    ]
-    assert results[1].reasons[0].concepts == (CAMION, UTILITAIRE)  # tie 0.25 / 0.25: first IRI
+    # n = 5. Offers matching camion-frigorifique: atelier (vehicules, its broader: 1 step, 0.5) only;
+    # garage's vehicule-utilitaire and velo-cargo are siblings of camion-frigorifique (no match), and
+    # lagunak's fourgon is up then down (camion → vehicules → vehicule-utilitaire → fourgon): no match.
+    # df = 1 → idf = ln(6/2) + 1 = 2.0986123; score = 0.5 · 2.0986123 = 1.0493061
+    assert [(s.target, s.score) for s in results] == [("atelier", pytest.approx(1.0493061))]
     assert results[0].sentence(HIERARCHY) == (
         "« Ferme des Barthes » a besoin de « Camion frigorifique » ; « Atelier Bois » propose « Véhicules », "
         "un concept voisin de « Camion frigorifique » "
         "(distance inconnue : coordonnées manquantes, score non modulé par la distance)."
     )
-    assert results[1].reasons[0].sentence(HIERARCHY, "en", situated=False) == (
-        "“Ferme des Barthes” needs “Refrigerated truck”; “Garage Solidaire” offers “Utility vehicle”, "
-        "a concept close to “Refrigerated truck”."
+
+
+def test_narrower_offers_match_one_and_two_steps_down() -> None:
+    results = complementarities(HIERARCHY, "mairie")
+    # mairie needs vehicules: atelier offers it (1), garage offers two children (0.5, the best counts once),
+    # lagunak offers fourgon, a grand-child (0.25). df = 3 → idf = ln(6/4) + 1 = 1.4054651
+    assert [(s.target, s.score) for s in results] == [
+        ("atelier", pytest.approx(1.4054651)),
+        ("garage", pytest.approx(0.5 * 1.4054651)),  # 0.7027326, not 1.0 (max, not sum)
+        ("lagunak", pytest.approx(0.25 * 1.4054651)),  # 0.3513663
+    ]
+    assert results[2].reasons[0].concepts == (URIRef(CONCEPT + "resource/vehicules"),
+                                              URIRef(CONCEPT + "resource/fourgon"))
+    assert results[2].reasons[0].sentence(HIERARCHY, "en", situated=False) == (
+        "“Mairie” needs “Vehicles”; “Asso Lagunak” offers “Van”, a concept close to “Vehicles”."
     )
 
 
