@@ -33,8 +33,12 @@ def normalise(text: str) -> str:
 
     >>> normalise("  Éco-Construction  et  ÉCO-HABITAT ")
     'eco construction et eco habitat'
+    >>> normalise("coopérative d’activité") == normalise("Coopérative d'activité")
+    True
     """
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    # Punctuation first (’ « » – …), so a curly apostrophe separates words like a straight one.
+    spaced = re.sub(r"[^\w]+", " ", text)
+    folded = unicodedata.normalize("NFKD", spaced).encode("ascii", "ignore").decode("ascii").lower()
     return re.sub(r"[^a-z0-9]+", " ", folded).strip()
 
 

@@ -138,7 +138,8 @@ class SheetMapper:
 
     def source(self, subject: URIRef, table: Table, index: int) -> None:
         self.out.origin.setdefault(subject, (table.file, table.sheet, Table.line_of(index)))
-        self.out.add(subject, DCTERMS.source, Literal(f"{table.file} › ligne {Table.line_of(index)}"))
+        where = table.file if table.file.rsplit(".", 1)[0] == table.sheet else f"{table.file} › {table.sheet}"
+        self.out.add(subject, DCTERMS.source, Literal(f"{where} › ligne {Table.line_of(index)}"))
 
     # -- sheets ------------------------------------------------------------------------------------
     def run(self) -> Mapped:

@@ -57,7 +57,8 @@ def shacl_problems(mapped: Mapped, store: Store) -> list[Problem]:
     if conforms:
         return []
     problems = []
-    for result in results.subjects(RDF.type, SH.ValidationResult):
+    # Top-level results only: pyshacl also types the nested details of sh:or / sh:node as results.
+    for result in results.objects(None, SH.result):
         if results.value(result, SH.resultSeverity) != SH.Violation:
             continue
         focus = results.value(result, SH.focusNode)

@@ -70,6 +70,30 @@ def concepts(
         typer.echo(f"{key}\t{label}")
 
 
+@app.command()
+def template(
+    output: Annotated[Path, typer.Option("--output", "-o", help="classeur .xlsx à écrire")],
+    empty: Annotated[bool, typer.Option("--vide", help="seulement les en-têtes, sans l'exemple")] = False,
+) -> None:
+    """Écrire le modèle d'import : un classeur rempli avec le réseau d'exemple (fictif), ou vide."""
+    from maillage.ingest.importer import read_tables
+    from maillage.ingest.readers.table import Table
+    from maillage.ingest.readers.xlsx import write_xlsx
+    from maillage.ingest.template import SHEETS
+
+    if output.suffix.lower() != ".xlsx":
+        fail(f"{output} : le modèle s'écrit en .xlsx")
+    tables = (
+        [Table(file=output.name, sheet=s.name, header=s.column_names(), rows=[]) for s in SHEETS]
+        if empty else read_tables(SAMPLE)
+    )
+    try:
+        output.write_bytes(write_xlsx(tables))
+    except OSError as error:
+        fail(f"{output} : écriture impossible ({error.strerror})")
+    typer.echo(f"{output} : modèle {'vide' if empty else 'rempli avec le réseau d’exemple'} écrit")
+
+
 @app.command("sample-path")
 def sample_path() -> None:
     """Afficher le dossier du réseau d'exemple (fictif) livré avec Maillage."""

@@ -1,0 +1,95 @@
+"""The `maillage` command: each subcommand, its help, and errors as one clear line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from maillage.cli import app
+
+from .conftest import SAMPLE
+
+runner = CliRunner()
+
+
+@pytest.fixture()
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("MAILLAGE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("MAILLAGE_STORE", raising=False)
+    return tmp_path / "data"
+
+
+@pytest.mark.parametrize("command", ["import", "serve", "synergies", "export", "concepts", "template"])
+def test_every_command_has_help(command: str) -> None:
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_dry_run_then_import_then_synergies_then_export(data_dir: Path, tmp_path: Path) -> None:
+    dry = runner.invoke(app, ["import", str(SAMPLE), "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "essai à blanc (rien n'a été écrit)" in dry.output
+    done = runner.invoke(app, ["import", str(SAMPLE)])
+    assert done.exit_code == 0, done.output
+    assert "entités créées : 518, mises à jour : 0, inchangées : 0" in done.output
+    again = runner.invoke(app, ["import", str(SAMPLE)])
+    assert "entités créées : 0, mises à jour : 0, inchangées : 518" in again.output
+    synergies = runner.invoke(app, ["synergies", "ressourcerie-lur-berri", "--limit", "3"])
+    assert synergies.exit_code == 0
+    # Chantier Bois & Adour offers exactly « Menuiserie et charpente » 2 km away and shares the field
+    # « Insertion professionnelle » without any common project: both kinds contribute, it ranks first.
+    assert synergies.output.startswith("1. Chantier d'insertion Bois & Adour — score")
+    assert "a besoin de « Menuiserie et charpente »" in synergies.output
+    target = tmp_path / "reseau.ttl"
+    exported = runner.invoke(app, ["export", "--format", "turtle", "-o", str(target)])
+    assert exported.exit_code == 0 and "octets écrits" in exported.output
+    assert "Ressourcerie Lur Berri" in target.read_text("utf-8")
+
+
+def test_refused_import_prints_each_problem_and_fails(data_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "mauvais"
+    folder.mkdir()
+    (folder / "reseau.csv").write_text("identifiant,nom,commune,pays\nr,R,40312,FR\n")
+    (folder / "acteurs.csv").write_text("identifiant,nom,type,domaines,commune,pays\nx,X,association,emploi,4031,FR\n")
+    result = runner.invoke(app, ["import", str(folder)])
+    assert result.exit_code == 1
+    assert ("acteurs.csv › ligne 2 › colonne « commune » : « 4031 » — code INSEE de commune inconnu "
+            "(Pyrénées-Atlantiques et Landes)") in result.output
+    assert "rien n'a été écrit" in result.output
+
+
+def test_errors_are_one_clear_line(data_dir: Path, tmp_path: Path) -> None:
+    missing = runner.invoke(app, ["import", str(tmp_path / "absent.csv")])
+    assert missing.exit_code == 1
+    assert missing.output.strip() == f"Erreur : {tmp_path / 'absent.csv'} : fichier ou dossier introuvable"
+    runner.invoke(app, ["import", str(SAMPLE)])
+    unknown = runner.invoke(app, ["synergies", "personne"])
+    assert (unknown.exit_code, unknown.output.strip()) == (1, "Erreur : acteur inconnu : « personne »")
+    private = runner.invoke(app, ["synergies", "hab-lucas-lafitte"])
+    assert private.output.strip() == "Erreur : acteur inconnu : « hab-lucas-lafitte »"
+    bad_format = runner.invoke(app, ["export", "--format", "gexf", "-o", "x"])
+    assert bad_format.exit_code == 2
+
+
+def test_template_writes_a_workbook_that_imports(data_dir: Path, tmp_path: Path) -> None:
+    filled = tmp_path / "modele.xlsx"
+    assert runner.invoke(app, ["template", "-o", str(filled)]).exit_code == 0
+    result = runner.invoke(app, ["import", str(filled), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "entités créées : 518" in result.output
+    empty = tmp_path / "vide.xlsx"
+    assert runner.invoke(app, ["template", "-o", str(empty), "--vide"]).exit_code == 0
+    from maillage.ingest.readers.xlsx import read_xlsx
+
+    sheets = read_xlsx(empty.read_bytes(), name="vide.xlsx")
+    assert [t.sheet for t in sheets] == ["reseau", "acteurs", "adhesions", "projets", "participations", "besoins",
+                                         "offres", "partenariats"]
+    assert all(t.rows == [] for t in sheets)
+
+
+def test_concepts_lists_keys_and_french_labels() -> None:
+    result = runner.invoke(app, ["concepts", "college"])
+    assert result.output.splitlines()[0] == "collectivites\tCollectivités"
+    assert runner.invoke(app, ["concepts", "planetes"]).exit_code == 1
