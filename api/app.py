@@ -25,23 +25,30 @@ Les listes ont la forme `{"data": [...], "count": n}` (`count` compte tous les r
 
 def create_app(store: Store) -> FastAPI:
     """An application serving `store` (the caller owns and closes it)."""
-    app = FastAPI(title="Maillage", version=__version__, description=DESCRIPTION, docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title="Maillage", version=__version__, description=DESCRIPTION, docs_url=None, redoc_url=None
+    )
     app.state.maillage = AppState(store=store)
     install_error_handlers(app)
     for router in (actors.router, synergies.router, catalogue.router, linked_data.router, pages.router):
         app.include_router(router)
-    app.mount("/static/swagger-ui", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger-ui")
+    app.mount(
+        "/static/swagger-ui", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger-ui"
+    )
 
     @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)
     def docs() -> HTMLResponse:
         # Served from the swagger-ui-bundle package: the docs page works offline.
         return get_swagger_ui_html(
-            openapi_url="/openapi.json", title="Maillage — API",
+            openapi_url="/openapi.json",
+            title="Maillage — API",
             swagger_js_url="/static/swagger-ui/swagger-ui-bundle.js",
             swagger_css_url="/static/swagger-ui/swagger-ui.css",
             swagger_favicon_url="/static/swagger-ui/favicon-32x32.png",
         )
 
     app.mount("/static/viz", StaticFiles(directory=str(static_dir())), name="viz-static")
-    app.mount("/static", StaticFiles(directory=str(Path(__file__).resolve().parent / "static")), name="static")
+    app.mount(
+        "/static", StaticFiles(directory=str(Path(__file__).resolve().parent / "static")), name="static"
+    )
     return app

@@ -9,8 +9,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-CODES = {400: "requete_invalide", 404: "introuvable", 405: "methode_non_permise", 406: "format_non_disponible",
-         413: "trop_volumineux", 422: "parametre_invalide", 500: "erreur_interne"}
+CODES = {
+    400: "requete_invalide",
+    404: "introuvable",
+    405: "methode_non_permise",
+    406: "format_non_disponible",
+    413: "trop_volumineux",
+    422: "parametre_invalide",
+    500: "erreur_interne",
+}
 
 
 class APIError(Exception):
@@ -24,8 +31,14 @@ class APIError(Exception):
 
 
 def error_body(status: int, message: str, details: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    return {"error": {"status": status, "code": CODES.get(status, "erreur"), "message": message,
-                      "details": details or []}}
+    return {
+        "error": {
+            "status": status,
+            "code": CODES.get(status, "erreur"),
+            "message": message,
+            "details": details or [],
+        }
+    }
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -36,8 +49,11 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
         details = [
-            {"parametre": ".".join(str(part) for part in item["loc"][1:]) or str(item["loc"][0]),
-             "valeur": item.get("input"), "regle": item["msg"]}
+            {
+                "parametre": ".".join(str(part) for part in item["loc"][1:]) or str(item["loc"][0]),
+                "valeur": item.get("input"),
+                "regle": item["msg"],
+            }
             for item in error.errors()
         ]
         message = "Paramètre invalide : " + "; ".join(f"{d['parametre']} ({d['regle']})" for d in details)
@@ -45,5 +61,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
-        message = {404: "Adresse introuvable", 405: "Méthode non permise"}.get(error.status_code, str(error.detail))
+        message = {404: "Adresse introuvable", 405: "Méthode non permise"}.get(
+            error.status_code, str(error.detail)
+        )
         return JSONResponse(error_body(error.status_code, message), status_code=error.status_code)

@@ -16,10 +16,14 @@ FORMATS = {
     "nquads": ("nquads", "application/n-quads", "nq"),
 }
 PREFIXES = {
-    "mai": "https://w3id.org/maillage/ontology#", "org": "http://www.w3.org/ns/org#",
-    "skos": "http://www.w3.org/2004/02/skos/core#", "dct": "http://purl.org/dc/terms/",
-    "schema": "https://schema.org/", "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
-    "foaf": "http://xmlns.com/foaf/0.1/", "prov": "http://www.w3.org/ns/prov#",
+    "mai": "https://w3id.org/maillage/ontology#",
+    "org": "http://www.w3.org/ns/org#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dct": "http://purl.org/dc/terms/",
+    "schema": "https://schema.org/",
+    "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "prov": "http://www.w3.org/ns/prov#",
 }
 
 

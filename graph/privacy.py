@@ -1,4 +1,7 @@
-"""What may leave through public outputs: persons without recorded consent never do, nor anything naming them."""
+"""What may leave through public outputs.
+
+Persons without recorded consent never do, nor anything naming them.
+"""
 
 from __future__ import annotations
 

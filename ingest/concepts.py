@@ -10,9 +10,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz, process
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
-from rapidfuzz import fuzz, process
 
 from maillage.ontology.vocab import MAI
 
@@ -66,7 +66,11 @@ class ConceptMatcher:
                     names += [str(o) for o in graph.objects(concept, predicate)]
                 for text in names:
                     table.setdefault(normalise(text), set()).add(concept)
-                fr = [str(o) for o in graph.objects(concept, SKOS.prefLabel) if getattr(o, "language", None) == "fr"]
+                fr = [
+                    str(o)
+                    for o in graph.objects(concept, SKOS.prefLabel)
+                    if getattr(o, "language", None) == "fr"
+                ]
                 display[normalise(names[0])] = f"{names[0]} ({fr[0]})" if fr else names[0]
             self._lookup[name] = table
             self._display[name] = display

@@ -10,9 +10,9 @@ from maillage.graph.stores.base import Store
 from maillage.ingest.concepts import ConceptMatcher
 from maillage.ingest.readers.csv import read_csv
 from maillage.ingest.readers.rdf import FORMATS as RDF_FORMATS
-from maillage.ingest.readers.rdf import RDFRefused, read_rdf
+from maillage.ingest.readers.rdf import RDFRefusedError, read_rdf
 from maillage.ingest.readers.table import Table
-from maillage.ingest.report import ImportRefused, ImportReport, Problem
+from maillage.ingest.report import ImportRefusedError, ImportReport, Problem
 from maillage.ingest.spreadsheet import Mapped, SheetMapper
 from maillage.ingest.territories import load_territories
 from maillage.ingest.validate import shacl_problems
@@ -24,15 +24,32 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 
 def read_tables(path: Path) -> list[Table]:
     """The tables of a CSV file, an XLSX workbook, or a folder of CSV files (one per sheet)."""
-    files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".csv", ".xlsx")) if path.is_dir() else [path]
+    files = (
+        sorted(p for p in path.iterdir() if p.suffix.lower() in (".csv", ".xlsx"))
+        if path.is_dir()
+        else [path]
+    )
     if not files:
-        raise ImportRefused(ImportReport(str(path), problems=[Problem(
-            file=path.name, rule="aucun fichier CSV ou XLSX dans ce dossier")]))
+        raise ImportRefusedError(
+            ImportReport(
+                str(path),
+                problems=[Problem(file=path.name, rule="aucun fichier CSV ou XLSX dans ce dossier")],
+            )
+        )
     tables: list[Table] = []
     for file in files:
         if file.stat().st_size > MAX_FILE_BYTES:
-            raise ImportRefused(ImportReport(str(path), problems=[Problem(
-                file=file.name, rule=f"fichier trop gros (plus de {MAX_FILE_BYTES // 1024 // 1024} Mo)")]))
+            raise ImportRefusedError(
+                ImportReport(
+                    str(path),
+                    problems=[
+                        Problem(
+                            file=file.name,
+                            rule=f"fichier trop gros (plus de {MAX_FILE_BYTES // 1024 // 1024} Mo)",
+                        )
+                    ],
+                )
+            )
         data = file.read_bytes()
         if file.suffix.lower() == ".xlsx":
             from maillage.ingest.readers.xlsx import read_xlsx
@@ -41,8 +58,14 @@ def read_tables(path: Path) -> list[Table]:
         elif file.suffix.lower() == ".csv":
             tables.append(read_csv(data, name=file.name))
         else:
-            raise ImportRefused(ImportReport(str(path), problems=[Problem(
-                file=file.name, rule="format non pris en charge : CSV ou XLSX attendu")]))
+            raise ImportRefusedError(
+                ImportReport(
+                    str(path),
+                    problems=[
+                        Problem(file=file.name, rule="format non pris en charge : CSV ou XLSX attendu")
+                    ],
+                )
+            )
     return tables
 
 
@@ -58,7 +81,8 @@ def ensure_reference_data(store: Store) -> None:
 def import_path(store: Store, path: Path, *, dry_run: bool = False) -> ImportReport:
     """Import a spreadsheet (file or folder) into `store`; all-or-nothing.
 
-    Raises `ImportRefused` (with the full report) when any value breaks a rule; the store is then unchanged.
+    Raises `ImportRefusedError` (with the full report) when any value breaks a rule; the store is then
+    unchanged.
     """
     ensure_reference_data(store)
     if path.is_file() and path.suffix.lower() in RDF_FORMATS:
@@ -72,16 +96,19 @@ def import_path(store: Store, path: Path, *, dry_run: bool = False) -> ImportRep
         report.problems = shacl_problems(mapped, store)
     if report.problems:
         report.rejected_rows = len({(p.file, p.sheet, p.row) for p in report.problems if p.row is not None})
-        raise ImportRefused(report)
+        raise ImportRefusedError(report)
     if mapped.network is None:
         report.problems.append(Problem(file=path.name, rule="aucun réseau : ajoutez la feuille « reseau »"))
-        raise ImportRefused(report)
+        raise ImportRefusedError(report)
     graph = URIRef(str(mapped.network).replace("/id/network/", "/graph/network/"))
     managed = {s: frozenset(p) for s, p in mapped.managed.items()}
     counts = store.replace_subjects(graph, mapped.triples, managed=managed, dry_run=dry_run)  # type: ignore[arg-type]
-    report.created, report.updated, report.unchanged = counts["created"], counts["updated"], counts["unchanged"]
+    report.created, report.updated, report.unchanged = (
+        counts["created"],
+        counts["updated"],
+        counts["unchanged"],
+    )
     return report
-
 
 
 def import_rdf(store: Store, path: Path, *, dry_run: bool = False) -> ImportReport:
@@ -89,13 +116,15 @@ def import_rdf(store: Store, path: Path, *, dry_run: bool = False) -> ImportRepo
     report = ImportReport(source=path.name, dry_run=dry_run)
     try:
         graph = read_rdf(path.read_bytes(), name=path.name, suffix=path.suffix.lower())
-    except RDFRefused as refused:
+    except RDFRefusedError as refused:
         report.problems.append(refused.problem)
-        raise ImportRefused(report) from None
+        raise ImportRefusedError(report) from None
     networks = sorted(set(graph.subjects(RDF.type, MAI.Network)))
     if len(networks) != 1:
-        report.problems.append(Problem(file=path.name, rule=f"un et un seul mai:Network attendu, {len(networks)} trouvé(s)"))
-        raise ImportRefused(report)
+        report.problems.append(
+            Problem(file=path.name, rule=f"un et un seul mai:Network attendu, {len(networks)} trouvé(s)")
+        )
+        raise ImportRefusedError(report)
     mapped = Mapped(network=networks[0])  # type: ignore[arg-type]
     for s, p, o in graph:
         mapped.triples.setdefault(s, set()).add((s, p, o))  # type: ignore[arg-type]
@@ -103,8 +132,12 @@ def import_rdf(store: Store, path: Path, *, dry_run: bool = False) -> ImportRepo
     report.rows_read = {"triplets": len(graph)}
     report.problems = shacl_problems(mapped, store)
     if report.problems:
-        raise ImportRefused(report)
+        raise ImportRefusedError(report)
     target = URIRef(str(networks[0]).replace("/id/network/", "/graph/network/"))
     counts = store.replace_subjects(target, mapped.triples, dry_run=dry_run)  # type: ignore[arg-type]
-    report.created, report.updated, report.unchanged = counts["created"], counts["updated"], counts["unchanged"]
+    report.created, report.updated, report.unchanged = (
+        counts["created"],
+        counts["updated"],
+        counts["unchanged"],
+    )
     return report

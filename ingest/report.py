@@ -38,7 +38,7 @@ class Problem:
         return text
 
 
-class ImportRefused(Exception):
+class ImportRefusedError(Exception):
     """An import was refused; `report.problems` lists why. Nothing was written."""
 
     def __init__(self, report: ImportReport) -> None:

@@ -1,4 +1,7 @@
-"""Map the tables of the import template to RDF triples, collecting every problem instead of stopping at the first."""
+"""Map the tables of the import template to RDF triples.
+
+Every problem is collected instead of stopping at the first.
+"""
 
 from __future__ import annotations
 
@@ -74,28 +77,57 @@ class SheetMapper:
         self.known_projects: set[URIRef] = set()
 
     # -- helpers -----------------------------------------------------------------------------------
-    def problem(self, table: Table, index: int | None, column: str | None, value: str | None, rule: str,
-                suggestion: str | None = None) -> None:
-        self.out.problems.append(Problem(
-            file=table.file, sheet=table.sheet, row=Table.line_of(index) if index is not None else None,
-            column=column, value=value, rule=rule, suggestion=suggestion))
+    def problem(
+        self,
+        table: Table,
+        index: int | None,
+        column: str | None,
+        value: str | None,
+        rule: str,
+        suggestion: str | None = None,
+    ) -> None:
+        self.out.problems.append(
+            Problem(
+                file=table.file,
+                sheet=table.sheet,
+                row=Table.line_of(index) if index is not None else None,
+                column=column,
+                value=value,
+                rule=rule,
+                suggestion=suggestion,
+            )
+        )
 
     def concept(self, table: Table, index: int, column: str, value: str, scheme: str) -> URIRef | None:
         match = self.matcher.match(scheme, value)
         if match.concept is None:
-            names = {"field": "domaine d'activité", "resource": "ressource", "actor-type": "type d'acteur",
-                     "college": "collège", "membership-role": "rôle d'adhésion",
-                     "participation-role": "rôle de participation", "partnership-kind": "nature de partenariat",
-                     "project-status": "statut de projet"}
-            self.problem(table, index, column, value, f"{names[scheme]} inconnu dans la taxonomie",
-                         match.suggestion or "voir la liste des concepts : maillage concepts " + scheme)
+            names = {
+                "field": "domaine d'activité",
+                "resource": "ressource",
+                "actor-type": "type d'acteur",
+                "college": "collège",
+                "membership-role": "rôle d'adhésion",
+                "participation-role": "rôle de participation",
+                "partnership-kind": "nature de partenariat",
+                "project-status": "statut de projet",
+            }
+            self.problem(
+                table,
+                index,
+                column,
+                value,
+                f"{names[scheme]} inconnu dans la taxonomie",
+                match.suggestion or "voir la liste des concepts : maillage concepts " + scheme,
+            )
         return match.concept
 
     def date(self, table: Table, index: int, column: str, value: str) -> Literal | None:
         try:
             return Literal(parse_date(value).isoformat(), datatype=XSD.date)
         except ValueError:
-            self.problem(table, index, column, value, "date illisible", "format attendu AAAA-MM-JJ ou JJ/MM/AAAA")
+            self.problem(
+                table, index, column, value, "date illisible", "format attendu AAAA-MM-JJ ou JJ/MM/AAAA"
+            )
             return None
 
     def entity(self, table: Table, index: int, column: str, kind: str, key: str) -> URIRef | None:
@@ -121,7 +153,9 @@ class SheetMapper:
         types = {o for _s, _p, o in self.store.triples(iri, RDF.type, None)}
         return klass in types or (klass == MAI.Actor and bool(types & {MAI.Organisation, MAI.Person}))
 
-    def place(self, table: Table, index: int, row: dict[str, str]) -> tuple[URIRef, float | None, float | None] | None:
+    def place(
+        self, table: Table, index: int, row: dict[str, str]
+    ) -> tuple[URIRef, float | None, float | None] | None:
         country = row.get("pays", "").strip().upper()
         code = row.get("commune", "").strip()
         if country not in ("FR", "ES"):
@@ -129,10 +163,19 @@ class SheetMapper:
             return None
         found = places().get((country, code))
         if found is None:
-            rule = ("code INSEE de commune inconnu (Pyrénées-Atlantiques et Landes)" if country == "FR"
-                    else "code INE de municipio inconnu (Euskadi et Navarre)")
-            self.problem(table, index, "commune", code, rule, "5 chiffres, ex. 40312 pour Tarnos" if country == "FR"
-                         else "5 chiffres, ex. 20045 pour Irun")
+            rule = (
+                "code INSEE de commune inconnu (Pyrénées-Atlantiques et Landes)"
+                if country == "FR"
+                else "code INE de municipio inconnu (Euskadi et Navarre)"
+            )
+            self.problem(
+                table,
+                index,
+                "commune",
+                code,
+                rule,
+                "5 chiffres, ex. 40312 pour Tarnos" if country == "FR" else "5 chiffres, ex. 20045 pour Irun",
+            )
             return None
         return found.iri, found.lat, found.lon
 
@@ -147,25 +190,44 @@ class SheetMapper:
         for table in self.tables:
             sheet = sheet_for(table.sheet)
             if sheet is None:
-                self.problem(table, None, None, table.sheet, "feuille inconnue du modèle d'import",
-                             "feuilles attendues : " + ", ".join(s.name for s in SHEETS))
+                self.problem(
+                    table,
+                    None,
+                    None,
+                    table.sheet,
+                    "feuille inconnue du modèle d'import",
+                    "feuilles attendues : " + ", ".join(s.name for s in SHEETS),
+                )
                 continue
             if sheet.name in by_sheet:
-                self.problem(table, None, None, table.sheet, f"la feuille « {sheet.name} » apparaît deux fois")
+                self.problem(
+                    table, None, None, table.sheet, f"la feuille « {sheet.name} » apparaît deux fois"
+                )
                 continue
             by_sheet[sheet.name] = self._canonical(table, sheet)
         # Declared entities first, so that references in later sheets can be checked.
         for table in (by_sheet.get("acteurs"),):
             if table:
-                self.known_actors = {data_iri("actor", r["identifiant"]) for r in table.rows
-                                     if r.get("identifiant") and _is_key(r["identifiant"])}
+                self.known_actors = {
+                    data_iri("actor", r["identifiant"])
+                    for r in table.rows
+                    if r.get("identifiant") and _is_key(r["identifiant"])
+                }
         if "projets" in by_sheet:
-            self.known_projects = {data_iri("project", r["identifiant"]) for r in by_sheet["projets"].rows
-                                   if r.get("identifiant") and _is_key(r["identifiant"])}
+            self.known_projects = {
+                data_iri("project", r["identifiant"])
+                for r in by_sheet["projets"].rows
+                if r.get("identifiant") and _is_key(r["identifiant"])
+            }
         handlers: dict[str, Callable[[Table, int, dict[str, str]], None]] = {
-            "reseau": self.network_row, "acteurs": self.actor_row, "adhesions": self.membership_row,
-            "projets": self.project_row, "participations": self.participation_row,
-            "besoins": self.need_row, "offres": self.offer_row, "partenariats": self.partnership_row,
+            "reseau": self.network_row,
+            "acteurs": self.actor_row,
+            "adhesions": self.membership_row,
+            "projets": self.project_row,
+            "participations": self.participation_row,
+            "besoins": self.need_row,
+            "offres": self.offer_row,
+            "partenariats": self.partnership_row,
         }
         if by_sheet and self.out.network is None and "reseau" not in by_sheet:
             self.out.network = self._existing_network()
@@ -175,8 +237,14 @@ class SheetMapper:
                 continue
             missing = [c.name for c in sheet.columns if c.required and c.name not in table.header]
             for column in missing:
-                self.problem(table, None, column, None, "colonne obligatoire absente",
-                             "colonnes du modèle : " + ", ".join(sheet.column_names()))
+                self.problem(
+                    table,
+                    None,
+                    column,
+                    None,
+                    "colonne obligatoire absente",
+                    "colonnes du modèle : " + ", ".join(sheet.column_names()),
+                )
             if missing:
                 continue
             self.out.rows_read[sheet.name] = sum(1 for r in table.rows if r)
@@ -192,7 +260,9 @@ class SheetMapper:
                     continue
                 identity = self._row_identity(sheet.name, row)
                 if identity in seen:
-                    self.problem(table, index, None, identity, f"doublon de la ligne {Table.line_of(seen[identity])}")
+                    self.problem(
+                        table, index, None, identity, f"doublon de la ligne {Table.line_of(seen[identity])}"
+                    )
                     continue
                 seen[identity] = index
                 handlers[sheet.name](table, index, row)
@@ -204,8 +274,14 @@ class SheetMapper:
         for header in table.header:
             column = canonical_column(sheet, header)
             if column is None:
-                self.problem(table, None, header, None, "colonne inconnue du modèle d'import",
-                             "colonnes du modèle : " + ", ".join(sheet.column_names()))
+                self.problem(
+                    table,
+                    None,
+                    header,
+                    None,
+                    "colonne inconnue du modèle d'import",
+                    "colonnes du modèle : " + ", ".join(sheet.column_names()),
+                )
             else:
                 renamed[header] = column
         rows = [{renamed[k]: v for k, v in row.items() if k in renamed} for row in table.rows]
@@ -213,8 +289,13 @@ class SheetMapper:
 
     @staticmethod
     def _row_identity(sheet: str, row: dict[str, str]) -> str:
-        keys = {"adhesions": ("acteur",), "participations": ("projet", "acteur"), "besoins": ("acteur", "ressource"),
-                "offres": ("acteur", "ressource"), "partenariats": ("acteur_a", "acteur_b")}.get(sheet, ("identifiant",))
+        keys = {
+            "adhesions": ("acteur",),
+            "participations": ("projet", "acteur"),
+            "besoins": ("acteur", "ressource"),
+            "offres": ("acteur", "ressource"),
+            "partenariats": ("acteur_a", "acteur_b"),
+        }.get(sheet, ("identifiant",))
         values = [row.get(k, "").strip().lower() for k in keys]
         return " / ".join(sorted(values) if sheet == "partenariats" else values)
 
@@ -241,16 +322,24 @@ class SheetMapper:
         fields = [self.concept(table, index, "domaines", v, "field") for v in _split(row["domaines"])]
         located = self.place(table, index, row)
         lat, lon = self._coordinates(table, index, row)
-        identifiers = [(MAI.siret, "siret", check_siret), (MAI.rna, "rna", check_rna), (MAI.nif, "nif", check_nif)]
+        identifiers = [
+            (MAI.siret, "siret", check_siret),
+            (MAI.rna, "rna", check_rna),
+            (MAI.nif, "nif", check_nif),
+        ]
         for _predicate, column, check in identifiers:
             if row.get(column) and (rule := check(row[column])) is not None:
                 self.problem(table, index, column, row[column], rule)
         consent = row.get("consentement_public", "").strip().lower()
         if consent not in TRUE_WORDS | FALSE_WORDS:
-            self.problem(table, index, "consentement_public", row["consentement_public"], "oui ou non attendu")
+            self.problem(
+                table, index, "consentement_public", row["consentement_public"], "oui ou non attendu"
+            )
         homepage = row.get("site_web", "").strip()
         if homepage and not re.fullmatch(r"https?://[^\s<>\"]+\.[^\s<>\"]+", homepage):
-            self.problem(table, index, "site_web", homepage, "adresse web invalide", "elle commence par https://")
+            self.problem(
+                table, index, "site_web", homepage, "adresse web invalide", "elle commence par https://"
+            )
         if iri is None or actor_type is None or None in fields or located is None:
             return
         is_person = actor_type.rsplit("/", 1)[-1] in PERSON_TYPES
@@ -276,7 +365,9 @@ class SheetMapper:
             self.out.add(iri, MAI.publicConsent, Literal(consent in TRUE_WORDS))
         self.source(iri, table, index)
 
-    def _coordinates(self, table: Table, index: int, row: dict[str, str]) -> tuple[float | None, float | None]:
+    def _coordinates(
+        self, table: Table, index: int, row: dict[str, str]
+    ) -> tuple[float | None, float | None]:
         values: list[float | None] = []
         for column, bound in (("latitude", 90.0), ("longitude", 180.0)):
             text = row.get(column, "").strip().replace(",", ".")
@@ -289,7 +380,9 @@ class SheetMapper:
                     raise ValueError
                 values.append(number)
             except ValueError:
-                self.problem(table, index, column, row[column], f"nombre décimal entre -{bound:g} et {bound:g} attendu")
+                self.problem(
+                    table, index, column, row[column], f"nombre décimal entre -{bound:g} et {bound:g} attendu"
+                )
                 values.append(None)
         return values[0], values[1]
 
@@ -297,7 +390,11 @@ class SheetMapper:
         actor = self.reference(table, index, "acteur", "actor", row["acteur"])
         role = self.concept(table, index, "role", row["role"], "membership-role")
         college = self.concept(table, index, "college", row["college"], "college")
-        dates = {c: self.date(table, index, c, row[c]) for c in ("date_signature_charte", "date_debut", "date_fin") if row.get(c)}
+        dates = {
+            c: self.date(table, index, c, row[c])
+            for c in ("date_signature_charte", "date_debut", "date_fin")
+            if row.get(c)
+        }
         if self.out.network is None:
             self.problem(table, index, None, None, "aucun réseau : ajoutez la feuille « reseau »")
             return
@@ -309,8 +406,11 @@ class SheetMapper:
         self.out.add(iri, ORG.organization, self.out.network)
         self.out.add(iri, ORG.role, role)
         self.out.add(iri, MAI.college, college)
-        for column, predicate in (("date_signature_charte", MAI.charterSigned), ("date_debut", SDO.startDate),
-                                  ("date_fin", SDO.endDate)):
+        for column, predicate in (
+            ("date_signature_charte", MAI.charterSigned),
+            ("date_debut", SDO.startDate),
+            ("date_fin", SDO.endDate),
+        ):
             if column in dates:
                 self.out.add(iri, predicate, dates[column])  # type: ignore[arg-type]
         self.source(iri, table, index)
@@ -351,8 +451,14 @@ class SheetMapper:
                 return found.iri
         elif (found := places().get(("FR", text))) is not None:
             return found.iri
-        self.problem(table, index, "territoires", value, "territoire inconnu",
-                     "code INSEE (64102), epci:SIREN (epci:200067106) ou es:code INE (es:20045)")
+        self.problem(
+            table,
+            index,
+            "territoires",
+            value,
+            "territoire inconnu",
+            "code INSEE (64102), epci:SIREN (epci:200067106) ou es:code INE (es:20045)",
+        )
         return None
 
     def participation_row(self, table: Table, index: int, row: dict[str, str]) -> None:
@@ -378,8 +484,9 @@ class SheetMapper:
     def offer_row(self, table: Table, index: int, row: dict[str, str]) -> None:
         self._resource_row(table, index, row, kind="offer", klass=MAI.Offer, direct=MAI.offers)
 
-    def _resource_row(self, table: Table, index: int, row: dict[str, str], *, kind: str, klass: URIRef,
-                      direct: URIRef) -> None:
+    def _resource_row(
+        self, table: Table, index: int, row: dict[str, str], *, kind: str, klass: URIRef, direct: URIRef
+    ) -> None:
         actor = self.reference(table, index, "acteur", "actor", row["acteur"])
         resource = self.concept(table, index, "ressource", row["ressource"], "resource")
         if actor is None or resource is None:
@@ -401,7 +508,9 @@ class SheetMapper:
         kind = self.concept(table, index, "nature", row["nature"], "partnership-kind")
         dates = {c: self.date(table, index, c, row[c]) for c in ("date_debut", "date_fin") if row.get(c)}
         if a is not None and a == b:
-            self.problem(table, index, "acteur_b", row["acteur_b"], "un acteur ne peut être partenaire de lui-même")
+            self.problem(
+                table, index, "acteur_b", row["acteur_b"], "un acteur ne peut être partenaire de lui-même"
+            )
             return
         if a is None or b is None or kind is None or None in dates.values():
             return
@@ -432,9 +541,23 @@ class SheetMapper:
                 if "partenariats" in by_sheet:
                     self.out.manage(subject, MAI.partnerOf)
             if MAI.Person in _types(self.out, subject) or MAI.Organisation in _types(self.out, subject):
-                self.out.manage(subject, RDF.type, SKOS.prefLabel, MAI.actorType, MAI.field, MAI.basedIn, GEO.lat,
-                                GEO.long, DCTERMS.description, FOAF.homepage, MAI.siret, MAI.rna, MAI.nif,
-                                MAI.publicConsent, DCTERMS.source)
+                self.out.manage(
+                    subject,
+                    RDF.type,
+                    SKOS.prefLabel,
+                    MAI.actorType,
+                    MAI.field,
+                    MAI.basedIn,
+                    GEO.lat,
+                    GEO.long,
+                    DCTERMS.description,
+                    FOAF.homepage,
+                    MAI.siret,
+                    MAI.rna,
+                    MAI.nif,
+                    MAI.publicConsent,
+                    DCTERMS.source,
+                )
 
 
 def _types(mapped: Mapped, subject: URIRef) -> set[URIRef]:

@@ -7,8 +7,8 @@ Source files are copies of public data in `ingest/data/territories/` (see SOURCE
 from __future__ import annotations
 
 import csv
-import re
 import io
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -24,16 +24,33 @@ from maillage.ontology.vocab import GEO, MAI
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
-COUNTRIES = {"FR": {"fr": "France", "es": "Francia", "eu": "Frantzia", "en": "France"},
-             "ES": {"fr": "Espagne", "es": "España", "eu": "Espainia", "en": "Spain"}}
+COUNTRIES = {
+    "FR": {"fr": "France", "es": "Francia", "eu": "Frantzia", "en": "France"},
+    "ES": {"fr": "Espagne", "es": "España", "eu": "Espainia", "en": "Spain"},
+}
 REGIONS = {
-    "fr-75": ("FR", {"fr": "Nouvelle-Aquitaine", "es": "Nueva Aquitania", "eu": "Akitania Berria", "en": "Nouvelle-Aquitaine"}),
-    "es-pv": ("ES", {"fr": "Pays basque (Espagne)", "es": "País Vasco", "eu": "Euskadi", "en": "Basque Country"}),
+    "fr-75": (
+        "FR",
+        {
+            "fr": "Nouvelle-Aquitaine",
+            "es": "Nueva Aquitania",
+            "eu": "Akitania Berria",
+            "en": "Nouvelle-Aquitaine",
+        },
+    ),
+    "es-pv": (
+        "ES",
+        {"fr": "Pays basque (Espagne)", "es": "País Vasco", "eu": "Euskadi", "en": "Basque Country"},
+    ),
     "es-nc": ("ES", {"fr": "Navarre", "es": "Navarra", "eu": "Nafarroa", "en": "Navarre"}),
 }
 DEPARTEMENTS = {"40": "Landes", "64": "Pyrénées-Atlantiques"}
-PROVINCIAS = {"01": ("Araba/Álava", "es-pv", "VI"), "20": ("Gipuzkoa", "es-pv", "SS"),
-              "48": ("Bizkaia", "es-pv", "BI"), "31": ("Navarra", "es-nc", "NA")}
+PROVINCIAS = {
+    "01": ("Araba/Álava", "es-pv", "VI"),
+    "20": ("Gipuzkoa", "es-pv", "SS"),
+    "48": ("Bizkaia", "es-pv", "BI"),
+    "31": ("Navarra", "es-nc", "NA"),
+}
 
 
 @dataclass(frozen=True)
@@ -103,44 +120,70 @@ def territory_triples() -> list[Triple]:
         triples += [(iri, RDF.type, MAI.Country), (iri, RDF.type, MAI.Territory), *_labels(iri, labels)]
     for key, (country, labels) in REGIONS.items():
         iri = data_iri("region", key)
-        triples += [(iri, RDF.type, MAI.Region), (iri, RDF.type, MAI.Territory), *_labels(iri, labels),
-                    (iri, MAI.within, data_iri("country", country))]
+        triples += [
+            (iri, RDF.type, MAI.Region),
+            (iri, RDF.type, MAI.Territory),
+            *_labels(iri, labels),
+            (iri, MAI.within, data_iri("country", country)),
+        ]
     for code, label in DEPARTEMENTS.items():
         iri = data_iri("departement", code)
-        triples += [(iri, RDF.type, MAI.Departement), (iri, RDF.type, MAI.Territory),
-                    (iri, SKOS.prefLabel, Literal(label)), (iri, MAI.inseeCode, Literal(code)),
-                    (iri, MAI.within, data_iri("region", "fr-75"))]
+        triples += [
+            (iri, RDF.type, MAI.Departement),
+            (iri, RDF.type, MAI.Territory),
+            (iri, SKOS.prefLabel, Literal(label)),
+            (iri, MAI.inseeCode, Literal(code)),
+            (iri, MAI.within, data_iri("region", "fr-75")),
+        ]
     epcis: dict[str, tuple[str, str]] = {}
     for row in _read("communes_64_40.csv"):
         iri = data_iri("commune", row["code_insee"])
         triples += [
-            (iri, RDF.type, MAI.Commune), (iri, RDF.type, MAI.Territory),
-            (iri, SKOS.prefLabel, Literal(row["nom"])), (iri, MAI.inseeCode, Literal(row["code_insee"])),
+            (iri, RDF.type, MAI.Commune),
+            (iri, RDF.type, MAI.Territory),
+            (iri, SKOS.prefLabel, Literal(row["nom"])),
+            (iri, MAI.inseeCode, Literal(row["code_insee"])),
             (iri, MAI.population, Literal(int(row["population"]), datatype=XSD.integer)),
             (iri, MAI.within, data_iri("departement", row["departement"])),
         ]
         triples += [(iri, MAI.postalCode, Literal(p)) for p in row["codes_postaux"].split("|") if p]
         if row["centroid_lat"]:
-            triples += [(iri, GEO.lat, decimal_literal(row["centroid_lat"])),
-                        (iri, GEO.long, decimal_literal(row["centroid_lon"]))]
+            triples += [
+                (iri, GEO.lat, decimal_literal(row["centroid_lat"])),
+                (iri, GEO.long, decimal_literal(row["centroid_lon"])),
+            ]
         if row["epci_siren"]:
             triples.append((iri, MAI.within, data_iri("epci", row["epci_siren"])))
             epcis[row["epci_siren"]] = (row["epci_nom"], row["epci_type"])
     for siren, (name, kind) in sorted(epcis.items()):
         iri = data_iri("epci", siren)
-        triples += [(iri, RDF.type, MAI.EPCI), (iri, RDF.type, MAI.Territory), (iri, SKOS.prefLabel, Literal(name)),
-                    (iri, MAI.sirenCode, Literal(siren)), (iri, MAI.epciType, Literal(kind))]
+        triples += [
+            (iri, RDF.type, MAI.EPCI),
+            (iri, RDF.type, MAI.Territory),
+            (iri, SKOS.prefLabel, Literal(name)),
+            (iri, MAI.sirenCode, Literal(siren)),
+            (iri, MAI.epciType, Literal(kind)),
+        ]
     for code, (name, region, _admin2) in PROVINCIAS.items():
         iri = data_iri("provincia", code)
-        triples += [(iri, RDF.type, MAI.Provincia), (iri, RDF.type, MAI.Territory), (iri, SKOS.prefLabel, Literal(name)),
-                    (iri, MAI.ineCode, Literal(code)), (iri, MAI.within, data_iri("region", region))]
+        triples += [
+            (iri, RDF.type, MAI.Provincia),
+            (iri, RDF.type, MAI.Territory),
+            (iri, SKOS.prefLabel, Literal(name)),
+            (iri, MAI.ineCode, Literal(code)),
+            (iri, MAI.within, data_iri("region", region)),
+        ]
     coordinates = _geonames_by_province()
     for row in _read("ine_municipios_euskadi_navarra.csv"):
         iri = data_iri("municipio", row["ine_code5"])
         admin2 = PROVINCIAS[row["prov_code"]][2]
-        triples += [(iri, RDF.type, MAI.Municipio), (iri, RDF.type, MAI.Territory),
-                    (iri, SKOS.prefLabel, Literal(row["name"])), (iri, MAI.ineCode, Literal(row["ine_code5"])),
-                    (iri, MAI.within, data_iri("provincia", row["prov_code"]))]
+        triples += [
+            (iri, RDF.type, MAI.Municipio),
+            (iri, RDF.type, MAI.Territory),
+            (iri, SKOS.prefLabel, Literal(row["name"])),
+            (iri, MAI.ineCode, Literal(row["ine_code5"])),
+            (iri, MAI.within, data_iri("provincia", row["prov_code"])),
+        ]
         parts = row["name"].split("/")
         if len(parts) > 1:
             triples += [(iri, SKOS.altLabel, Literal(part)) for part in parts]
@@ -157,14 +200,19 @@ def places() -> dict[tuple[str, str], Place]:
     for row in _read("communes_64_40.csv"):
         lat = float(row["centroid_lat"]) if row["centroid_lat"] else None
         lon = float(row["centroid_lon"]) if row["centroid_lon"] else None
-        found[("FR", row["code_insee"])] = Place(data_iri("commune", row["code_insee"]), row["nom"], "FR", lat, lon)
+        found[("FR", row["code_insee"])] = Place(
+            data_iri("commune", row["code_insee"]), row["nom"], "FR", lat, lon
+        )
     coordinates = _geonames_by_province()
     for row in _read("ine_municipios_euskadi_navarra.csv"):
         admin2 = PROVINCIAS[row["prov_code"]][2]
         point = _municipio_point(coordinates, admin2, row["name"])
         found[("ES", row["ine_code5"])] = Place(
-            data_iri("municipio", row["ine_code5"]), row["name"], "ES",
-            round(point[0], 5) if point else None, round(point[1], 5) if point else None,
+            data_iri("municipio", row["ine_code5"]),
+            row["name"],
+            "ES",
+            round(point[0], 5) if point else None,
+            round(point[1], 5) if point else None,
         )
     return found
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rdflib import RDF, Graph, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, SDO, SH, SKOS
 
 from maillage.graph.stores.base import Store
@@ -12,13 +12,34 @@ from maillage.ontology.iri import DATA_BASE
 from maillage.ontology.vocab import GEO, MAI, ontology_graph, shapes_graph
 
 COLUMNS = {
-    SKOS.prefLabel: "nom", MAI.actorType: "type", MAI.field: "domaines", MAI.basedIn: "commune",
-    GEO.lat: "latitude", GEO.long: "longitude", MAI.siret: "siret", MAI.rna: "rna", MAI.nif: "nif",
-    MAI.publicConsent: "consentement_public", DCTERMS.description: "description", FOAF.homepage: "site_web",
-    ORG.member: "acteur", ORG.role: "role", MAI.college: "college", MAI.charterSigned: "date_signature_charte",
-    SDO.startDate: "date_debut", SDO.endDate: "date_fin", MAI.territory: "territoires", MAI.status: "statut",
-    MAI.project: "projet", MAI.participant: "acteur", MAI.participationRole: "role", MAI.resource: "ressource",
-    MAI.actor: "acteur", MAI.quantity: "quantite", MAI.partner: "acteur_a", MAI.partnershipKind: "nature",
+    SKOS.prefLabel: "nom",
+    MAI.actorType: "type",
+    MAI.field: "domaines",
+    MAI.basedIn: "commune",
+    GEO.lat: "latitude",
+    GEO.long: "longitude",
+    MAI.siret: "siret",
+    MAI.rna: "rna",
+    MAI.nif: "nif",
+    MAI.publicConsent: "consentement_public",
+    DCTERMS.description: "description",
+    FOAF.homepage: "site_web",
+    ORG.member: "acteur",
+    ORG.role: "role",
+    MAI.college: "college",
+    MAI.charterSigned: "date_signature_charte",
+    SDO.startDate: "date_debut",
+    SDO.endDate: "date_fin",
+    MAI.territory: "territoires",
+    MAI.status: "statut",
+    MAI.project: "projet",
+    MAI.participant: "acteur",
+    MAI.participationRole: "role",
+    MAI.resource: "ressource",
+    MAI.actor: "acteur",
+    MAI.quantity: "quantite",
+    MAI.partner: "acteur_a",
+    MAI.partnershipKind: "nature",
 }
 
 
@@ -68,9 +89,14 @@ def shacl_problems(mapped: Mapped, store: Store) -> list[Problem]:
         value = results.value(result, SH.value)
         message = results.value(result, SH.resultMessage)
         file, sheet, row = mapped.origin.get(focus, ("?", None, None))  # type: ignore[arg-type]
-        problems.append(Problem(
-            file=file, sheet=sheet, row=row, column=COLUMNS.get(path) if isinstance(path, URIRef) else None,  # type: ignore[arg-type]
-            value=str(value) if value is not None else None,
-            rule=str(message) if message else "donnée non conforme aux formes SHACL",
-        ))
+        problems.append(
+            Problem(
+                file=file,
+                sheet=sheet,
+                row=row,
+                column=COLUMNS.get(path) if isinstance(path, URIRef) else None,  # type: ignore[arg-type]
+                value=str(value) if value is not None else None,
+                rule=str(message) if message else "donnée non conforme aux formes SHACL",
+            )
+        )
     return sorted(problems, key=lambda p: (p.file, p.sheet or "", p.row or 0, p.column or ""))

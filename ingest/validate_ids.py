@@ -1,4 +1,7 @@
-"""Identifier rules: SIRET/SIREN (Luhn), RNA, Spanish NIF/NIE/CIF. Each check returns None or the broken rule."""
+"""Identifier rules: SIRET/SIREN (Luhn), RNA, Spanish NIF/NIE/CIF.
+
+Each check returns None or the broken rule.
+"""
 
 from __future__ import annotations
 
@@ -41,7 +44,11 @@ def check_siren(value: str) -> str | None:
 
 
 def check_rna(value: str) -> str | None:
-    return None if re.fullmatch(r"W\d{9}", value.strip().upper()) else "numéro RNA invalide : W suivi de 9 chiffres"
+    return (
+        None
+        if re.fullmatch(r"W\d{9}", value.strip().upper())
+        else "numéro RNA invalide : W suivi de 9 chiffres"
+    )
 
 
 def check_nif(value: str) -> str | None:
@@ -52,7 +59,11 @@ def check_nif(value: str) -> str | None:
     """
     text = value.replace(" ", "").replace("-", "").upper()
     if re.fullmatch(r"\d{8}[A-Z]", text):
-        return None if _NIF_LETTERS[int(text[:8]) % 23] == text[8] else "NIF invalide : lettre de contrôle fausse"
+        return (
+            None
+            if _NIF_LETTERS[int(text[:8]) % 23] == text[8]
+            else "NIF invalide : lettre de contrôle fausse"
+        )
     if re.fullmatch(r"[XYZ]\d{7}[A-Z]", text):
         number = int("XYZ".index(text[0]).__str__() + text[1:8])
         return None if _NIF_LETTERS[number % 23] == text[8] else "NIE invalide : lettre de contrôle fausse"

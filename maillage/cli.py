@@ -11,8 +11,12 @@ import typer
 
 from maillage.settings import get_settings, open_store
 
-app = typer.Typer(help="Maillage : le graphe de connaissances d'un réseau de coopération territoriale.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="Maillage : le graphe de connaissances d'un réseau de coopération territoriale.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
 
 SAMPLE = Path(__file__).resolve().parents[1] / "ingest" / "data" / "sample" / "ptce-sud-aquitain"
 
@@ -24,21 +28,23 @@ def fail(message: str, code: int = 1) -> None:
 
 @app.command("import")
 def import_command(
-    path: Annotated[Path, typer.Argument(help="fichier CSV, XLSX, Turtle, JSON-LD, N-Triples, ou dossier de CSV")],
+    path: Annotated[
+        Path, typer.Argument(help="fichier CSV, XLSX, Turtle, JSON-LD, N-Triples, ou dossier de CSV")
+    ],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="vérifier sans rien écrire")] = False,
     json_report: Annotated[bool, typer.Option("--json", help="rapport en JSON")] = False,
 ) -> None:
     """Importer un tableur (modèle d'import) ou un fichier RDF : tout ou rien."""
     from maillage.graph.stores.base import StoreError
     from maillage.ingest.importer import import_path
-    from maillage.ingest.report import ImportRefused
+    from maillage.ingest.report import ImportRefusedError
 
     if not path.exists():
         fail(f"{path} : fichier ou dossier introuvable")
     store = open_store(get_settings())
     try:
         report = import_path(store, path, dry_run=dry_run)
-    except ImportRefused as refused:
+    except ImportRefusedError as refused:
         typer.echo(refused.report.as_json() if json_report else refused.report.as_text(), err=True)
         raise typer.Exit(1) from None
     except StoreError as error:
@@ -50,8 +56,13 @@ def import_command(
 
 @app.command()
 def concepts(
-    scheme: Annotated[str, typer.Argument(help="field, resource, actor-type, college, membership-role, "
-                                                "participation-role, partnership-kind ou project-status")],
+    scheme: Annotated[
+        str,
+        typer.Argument(
+            help="field, resource, actor-type, college, membership-role, "
+            "participation-role, partnership-kind ou project-status"
+        ),
+    ],
 ) -> None:
     """Lister les concepts d'un schéma (clé et libellé français), tels que le modèle d'import les accepte."""
     from rdflib.namespace import SKOS
@@ -85,7 +96,8 @@ def template(
         fail(f"{output} : le modèle s'écrit en .xlsx")
     tables = (
         [Table(file=output.name, sheet=s.name, header=s.column_names(), rows=[]) for s in SHEETS]
-        if empty else read_tables(SAMPLE)
+        if empty
+        else read_tables(SAMPLE)
     )
     try:
         output.write_bytes(write_xlsx(tables))
@@ -113,7 +125,9 @@ def serve(
     settings = get_settings()
     store = open_store(settings)
     try:
-        uvicorn.run(create_app(store), host=host or settings.host, port=port or settings.port, log_level="info")
+        uvicorn.run(
+            create_app(store), host=host or settings.host, port=port or settings.port, log_level="info"
+        )
     finally:
         store.close()
 
@@ -159,7 +173,9 @@ class ExportFormat(str, Enum):
 @app.command()
 def export(
     format: Annotated[ExportFormat, typer.Option("--format", "-f", help="turtle, jsonld, nt ou nquads")],  # noqa: A002
-    output: Annotated[Path, typer.Option("--output", "-o", help="fichier à écrire ; - pour la sortie standard")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="fichier à écrire ; - pour la sortie standard")
+    ],
 ) -> None:
     """Exporter les données publiques du réseau en données liées."""
     from maillage.graph.export import serialize

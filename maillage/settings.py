@@ -18,7 +18,10 @@ class Settings:
 
 
 def get_settings() -> Settings:
-    """`MAILLAGE_DATA_DIR` (default ./maillage-data), `MAILLAGE_STORE` (default oxigraph:<data dir>/oxigraph)."""
+    """Read `MAILLAGE_DATA_DIR` (default ./maillage-data) and `MAILLAGE_STORE`.
+
+    `MAILLAGE_STORE` defaults to oxigraph:<data dir>/oxigraph.
+    """
     data_dir = Path(os.environ.get("MAILLAGE_DATA_DIR", "maillage-data"))
     store = os.environ.get("MAILLAGE_STORE", f"oxigraph:{data_dir / 'oxigraph'}")
     return Settings(

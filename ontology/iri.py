@@ -1,4 +1,7 @@
-"""The IRI scheme of Maillage data: entities, concepts and named graphs (docs/decisions/20261128-data-model.md)."""
+"""The IRI scheme of Maillage data: entities, concepts and named graphs.
+
+See docs/decisions/20261128-data-model.md.
+"""
 
 from __future__ import annotations
 
@@ -13,14 +16,33 @@ GRAPH_BASE = BASE + "graph/"
 
 DATA_KINDS = frozenset(
     {
-        "actor", "project", "network", "membership", "participation", "partnership", "offer", "need",
-        "commune", "epci", "departement", "municipio", "provincia", "region", "country",
+        "actor",
+        "project",
+        "network",
+        "membership",
+        "participation",
+        "partnership",
+        "offer",
+        "need",
+        "commune",
+        "epci",
+        "departement",
+        "municipio",
+        "provincia",
+        "region",
+        "country",
     }
 )
 CONCEPT_SCHEMES = frozenset(
     {
-        "field", "resource", "actor-type", "college", "membership-role", "participation-role",
-        "partnership-kind", "project-status",
+        "field",
+        "resource",
+        "actor-type",
+        "college",
+        "membership-role",
+        "participation-role",
+        "partnership-kind",
+        "project-status",
     }
 )
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
@@ -77,7 +99,7 @@ def split_data_iri(iri: str) -> tuple[str, str] | None:
     """
     if not iri.startswith(DATA_BASE):
         return None
-    kind, _, key = iri[len(DATA_BASE):].partition("/")
+    kind, _, key = iri[len(DATA_BASE) :].partition("/")
     if kind not in DATA_KINDS or not key or "/" in key:
         return None
     return kind, key

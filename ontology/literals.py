@@ -12,8 +12,8 @@ from rdflib.namespace import XSD
 def decimal_literal(value: float | str | Decimal, *, places: int = 5) -> Literal:
     """An `xsd:decimal` rounded to `places` digits, without trailing zeros.
 
-    >>> decimal_literal(-1.4659), decimal_literal("43.000")
-    (rdflib.term.Literal('-1.4659', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#decimal')), rdflib.term.Literal('43', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#decimal')))
+    >>> str(decimal_literal(-1.46590)), str(decimal_literal("43.000"))
+    ('-1.4659', '43')
     """
     number = round(Decimal(str(value)), places).normalize()
     return Literal(format(number, "f"), datatype=XSD.decimal)

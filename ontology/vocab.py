@@ -39,9 +39,11 @@ def shapes_graph() -> Graph:
 def _mai_terms() -> list[str]:
     graph = Graph().parse(ONTOLOGY_DIR / "maillage.ttl", format="turtle")
     return sorted(
-        str(subject)[len(MAI_IRI):]
+        str(subject)[len(MAI_IRI) :]
         for subject in set(graph.subjects())
-        if isinstance(subject, URIRef) and str(subject).startswith(MAI_IRI) and len(str(subject)) > len(MAI_IRI)
+        if isinstance(subject, URIRef)
+        and str(subject).startswith(MAI_IRI)
+        and len(str(subject)) > len(MAI_IRI)
     )
 
 

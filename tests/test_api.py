@@ -54,24 +54,47 @@ def test_actor_detail(client: TestClient) -> None:
     actor = client.get(f"/api/actors/{DEMO}").json()
     assert actor["name"] == "Ressourcerie Lur Berri"
     assert actor["type"]["key"] == "siae"
-    assert actor["commune"] == {"code": "40312", "iri": "https://w3id.org/maillage/id/commune/40312", "label": "Tarnos"}
+    assert actor["commune"] == {
+        "code": "40312",
+        "iri": "https://w3id.org/maillage/id/commune/40312",
+        "label": "Tarnos",
+    }
     assert actor["epci"]["label"] == "CC du Seignanx"
     assert actor["country"] == "FR"
     assert {c["key"] for c in actor["needs"]} == {
-        "vehicule-utilitaire", "entrepot-stockage", "communication-graphisme", "menuiserie-charpente"}
+        "vehicule-utilitaire",
+        "entrepot-stockage",
+        "communication-graphisme",
+        "menuiserie-charpente",
+    }
     assert [c["key"] for c in actor["offers"]] == ["collecte-reemploi"]
     assert {p["id"] for p in actor["projects"]} == {
-        "achats-responsables-clauses-sociales", "reemploi-collecte-mutualisee", "etude-impact-ptce"}
-    assert set(actor["partners"]) == {"syndicat-dechets-sud-landes", "scop-transports-adour-ocean",
-                                      "es-berrerabili-elkartea", "ent-kontuak-expertise", "ent-forges-adour"}
+        "achats-responsables-clauses-sociales",
+        "reemploi-collecte-mutualisee",
+        "etude-impact-ptce",
+    }
+    assert set(actor["partners"]) == {
+        "syndicat-dechets-sud-landes",
+        "scop-transports-adour-ocean",
+        "es-berrerabili-elkartea",
+        "ent-kontuak-expertise",
+        "ent-forges-adour",
+    }
 
 
 def test_synergies_name_the_resource_and_the_other_actor(client: TestClient) -> None:
     body = client.get(f"/api/actors/{DEMO}/synergies", params={"kind": "complementarite", "limit": 50}).json()
     targets = {s["target"] for s in body["data"]}
     # offres.csv: who offers what the ressourcerie needs (besoins.csv)
-    assert {"scop-transports-adour-ocean", "asso-roule-solidaire", "ent-forges-adour", "epf-adour-cote-basque",
-            "scop-uhina-communication", "chantier-bois-adour", "es-egur-etxe-koop"} <= targets
+    assert {
+        "scop-transports-adour-ocean",
+        "asso-roule-solidaire",
+        "ent-forges-adour",
+        "epf-adour-cote-basque",
+        "scop-uhina-communication",
+        "chantier-bois-adour",
+        "es-egur-etxe-koop",
+    } <= targets
     scores = [s["score"] for s in body["data"]]
     assert scores == sorted(scores, reverse=True)
     for item in body["data"]:
@@ -104,8 +127,14 @@ def test_fields_and_projects(client: TestClient) -> None:
 def test_unknown_actor_gives_the_common_error_shape(client: TestClient) -> None:
     response = client.get("/api/actors/inconnu-xyz")
     assert response.status_code == 404
-    assert response.json() == {"error": {"status": 404, "code": "introuvable",
-                                         "message": "Acteur inconnu : « inconnu-xyz »", "details": []}}
+    assert response.json() == {
+        "error": {
+            "status": 404,
+            "code": "introuvable",
+            "message": "Acteur inconnu : « inconnu-xyz »",
+            "details": [],
+        }
+    }
 
 
 def test_private_person_is_not_found(client: TestClient) -> None:
@@ -151,8 +180,14 @@ def isomorphic_json(text: str, graph: Graph) -> bool:
 
 def test_openapi_and_docs_are_offline(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
-    assert {"/api/actors", "/api/actors/{actor_id}", "/api/actors/{actor_id}/synergies", "/api/synergies",
-            "/api/fields", "/api/projects"} <= set(spec["paths"])
+    assert {
+        "/api/actors",
+        "/api/actors/{actor_id}",
+        "/api/actors/{actor_id}/synergies",
+        "/api/synergies",
+        "/api/fields",
+        "/api/projects",
+    } <= set(spec["paths"])
     docs = client.get("/docs").text
     assert "/static/swagger-ui/swagger-ui-bundle.js" in docs
     assert "cdn" not in docs.lower()

@@ -52,11 +52,15 @@ def test_refused_import_prints_each_problem_and_fails(data_dir: Path, tmp_path: 
     folder = tmp_path / "mauvais"
     folder.mkdir()
     (folder / "reseau.csv").write_text("identifiant,nom,commune,pays\nr,R,40312,FR\n")
-    (folder / "acteurs.csv").write_text("identifiant,nom,type,domaines,commune,pays\nx,X,association,emploi,4031,FR\n")
+    (folder / "acteurs.csv").write_text(
+        "identifiant,nom,type,domaines,commune,pays\nx,X,association,emploi,4031,FR\n"
+    )
     result = runner.invoke(app, ["import", str(folder)])
     assert result.exit_code == 1
-    assert ("acteurs.csv › ligne 2 › colonne « commune » : « 4031 » — code INSEE de commune inconnu "
-            "(Pyrénées-Atlantiques et Landes)") in result.output
+    assert (
+        "acteurs.csv › ligne 2 › colonne « commune » : « 4031 » — code INSEE de commune inconnu "
+        "(Pyrénées-Atlantiques et Landes)"
+    ) in result.output
     assert "rien n'a été écrit" in result.output
 
 
@@ -84,8 +88,16 @@ def test_template_writes_a_workbook_that_imports(data_dir: Path, tmp_path: Path)
     from maillage.ingest.readers.xlsx import read_xlsx
 
     sheets = read_xlsx(empty.read_bytes(), name="vide.xlsx")
-    assert [t.sheet for t in sheets] == ["reseau", "acteurs", "adhesions", "projets", "participations", "besoins",
-                                         "offres", "partenariats"]
+    assert [t.sheet for t in sheets] == [
+        "reseau",
+        "acteurs",
+        "adhesions",
+        "projets",
+        "participations",
+        "besoins",
+        "offres",
+        "partenariats",
+    ]
     assert all(t.rows == [] for t in sheets)
 
 

@@ -14,12 +14,13 @@ from maillage.graph.privacy import private_actors
 from maillage.graph.stores.base import Store
 from maillage.graph.stores.oxigraph import OxigraphStore
 from maillage.ingest.importer import import_path
-from maillage.ingest.report import ImportRefused
+from maillage.ingest.report import ImportRefusedError
 
 
 @pytest.mark.parametrize("format_name,suffix", [("turtle", ".ttl"), ("nt", ".nt"), ("jsonld", ".jsonld")])
-def test_export_reimports_to_an_isomorphic_graph(sample_store: Store, tmp_path: Path, format_name: str,
-                                                 suffix: str) -> None:
+def test_export_reimports_to_an_isomorphic_graph(
+    sample_store: Store, tmp_path: Path, format_name: str, suffix: str
+) -> None:
     exported = serialize(sample_store, format_name)
     path = tmp_path / f"reseau{suffix}"
     path.write_bytes(exported)
@@ -53,5 +54,5 @@ def test_unknown_format_is_refused(sample_store: Store) -> None:
 def test_remote_jsonld_context_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "distant.jsonld"
     path.write_text('{"@context": "https://schema.org/", "@id": "urn:x", "name": "X"}')
-    with pytest.raises(ImportRefused, match="contexte JSON-LD distant refusé"):
+    with pytest.raises(ImportRefusedError, match="contexte JSON-LD distant refusé"):
         import_path(OxigraphStore(tmp_path / "db"), path)

@@ -12,7 +12,7 @@ from maillage.graph.stores.base import Store
 from maillage.graph.stores.oxigraph import OxigraphStore
 from maillage.ingest.importer import import_path
 from maillage.ingest.readers.csv import read_csv
-from maillage.ingest.report import ImportRefused
+from maillage.ingest.report import ImportRefusedError
 from maillage.ontology.iri import data_iri, network_graph
 from maillage.ontology.vocab import GEO, MAI
 
@@ -95,7 +95,7 @@ def test_malformed_spreadsheet_is_refused_with_one_error_per_problem(store: Stor
     )
     bad_offers = "acteur,description\natelier,des outils\n"  # column « ressource » missing
     folder = write(tmp_path / "bad", reseau=RESEAU, acteurs=bad_actors, offres=bad_offers)
-    with pytest.raises(ImportRefused) as refused:
+    with pytest.raises(ImportRefusedError) as refused:
         import_path(store, folder)
     messages = [str(p) for p in refused.value.report.problems]
     assert messages == [
@@ -103,15 +103,15 @@ def test_malformed_spreadsheet_is_refused_with_one_error_per_problem(store: Stor
         "taxonomie (voir la liste des concepts : maillage concepts field)",
         "acteurs.csv › ligne 4 › colonne « commune » : « 99999 » — code INSEE de commune inconnu "
         "(Pyrénées-Atlantiques et Landes) (5 chiffres, ex. 40312 pour Tarnos)",
-        "offres.csv › colonne « ressource » : colonne obligatoire absente (colonnes du modèle : acteur, ressource, "
-        "description, quantite)",
+        "offres.csv › colonne « ressource » : colonne obligatoire absente "
+        "(colonnes du modèle : acteur, ressource, description, quantite)",
     ]
     assert len(store) == before
 
 
 def test_unknown_concept_gets_a_suggestion(store: Store, tmp_path: Path) -> None:
     actors = "identifiant,nom,type,domaines,commune,pays\nx,X,asociation,emploi,40312,FR\n"
-    with pytest.raises(ImportRefused) as refused:
+    with pytest.raises(ImportRefusedError) as refused:
         import_path(store, write(tmp_path / "in", reseau=RESEAU, acteurs=actors))
     (problem,) = refused.value.report.problems
     assert (problem.row, problem.column, problem.value) == (2, "type", "asociation")
@@ -119,10 +119,12 @@ def test_unknown_concept_gets_a_suggestion(store: Store, tmp_path: Path) -> None
 
 
 def test_identifier_rules_are_checked(store: Store, tmp_path: Path) -> None:
-    actors = ("identifiant,nom,type,domaines,commune,pays,siret,nif\n"
-              "x,X,association,emploi,40312,FR,73282932000075,\n"
-              "y,Y,cooperative,emploi,20045,ES,,B12345678\n")
-    with pytest.raises(ImportRefused) as refused:
+    actors = (
+        "identifiant,nom,type,domaines,commune,pays,siret,nif\n"
+        "x,X,association,emploi,40312,FR,73282932000075,\n"
+        "y,Y,cooperative,emploi,20045,ES,,B12345678\n"
+    )
+    with pytest.raises(ImportRefusedError) as refused:
         import_path(store, write(tmp_path / "in", reseau=RESEAU, acteurs=actors))
     assert [(p.row, p.column, p.rule) for p in refused.value.report.problems] == [
         (2, "siret", "SIRET invalide : la clé de contrôle (Luhn) ne correspond pas"),
@@ -132,10 +134,11 @@ def test_identifier_rules_are_checked(store: Store, tmp_path: Path) -> None:
 
 def test_references_to_unknown_actors_and_duplicates_are_refused(store: Store, tmp_path: Path) -> None:
     needs = "acteur,ressource\natelier,atelier\nfantome,atelier\natelier,Atelier\n"
-    with pytest.raises(ImportRefused) as refused:
+    with pytest.raises(ImportRefusedError) as refused:
         import_path(store, write(tmp_path / "in", reseau=RESEAU, acteurs=ACTEURS, besoins=needs))
     assert [str(p) for p in refused.value.report.problems] == [
-        "besoins.csv › ligne 3 › colonne « acteur » : « fantome » — acteur inconnu : ni dans ce fichier ni déjà dans la base",
+        "besoins.csv › ligne 3 › colonne « acteur » : « fantome » — "
+        "acteur inconnu : ni dans ce fichier ni déjà dans la base",
         "besoins.csv › ligne 4 : « atelier / atelier » — doublon de la ligne 2",
     ]
 
@@ -147,7 +150,9 @@ def test_dry_run_reports_without_writing(store: Store, tmp_path: Path) -> None:
 
 
 def test_csv_reader_handles_windows_1252_semicolons_and_bom() -> None:
-    table = read_csv("identifiant;nom\r\nfemme;Société générale d'Épargne\r\n".encode("cp1252"), name="acteurs.csv")
+    table = read_csv(
+        "identifiant;nom\r\nfemme;Société générale d'Épargne\r\n".encode("cp1252"), name="acteurs.csv"
+    )
     assert table.rows == [{"identifiant": "femme", "nom": "Société générale d'Épargne"}]
     table = read_csv("\ufeffidentifiant,nom\nx,Élan\n".encode("utf-8"), name="dir/acteurs.csv")
     assert (table.file, table.sheet, table.header) == ("acteurs.csv", "acteurs", ["identifiant", "nom"])

@@ -1,4 +1,7 @@
-"""Imports go one way: ontology ← graph ← {ingest, viz} ← api ← maillage (CLI); each outside library in one place."""
+"""Imports go one way: ontology ← graph ← {ingest, viz} ← api ← maillage (CLI).
+
+Each outside library lives in one place.
+"""
 
 from __future__ import annotations
 

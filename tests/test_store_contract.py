@@ -110,13 +110,16 @@ def test_dump_restore_round_trips_losslessly(any_store: Store, tmp_path: Path) -
     other.dump_nquads(second)
     assert second.getvalue() == dump.getvalue()  # sorted, byte-identical
     for graph in (G, H):
-        assert isomorphic(original.graph(graph), Dataset().parse(data=second.getvalue().decode(), format="nquads").graph(graph))
+        assert isomorphic(
+            original.graph(graph),
+            Dataset().parse(data=second.getvalue().decode(), format="nquads").graph(graph),
+        )
 
 
 def test_restore_of_a_broken_dump_changes_nothing(any_store: Store) -> None:
     any_store.add_all(SAMPLE)
     with pytest.raises(StoreError, match="N-Quads"):
-        any_store.restore_nquads(io.BytesIO(b"<urn:a> <urn:p> \"unterminated <urn:g> .\n"))
+        any_store.restore_nquads(io.BytesIO(b'<urn:a> <urn:p> "unterminated <urn:g> .\n'))
     assert set(any_store.quads()) == set(SAMPLE)
 
 

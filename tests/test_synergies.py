@@ -2,8 +2,8 @@
 
 Formulas (docs/decisions/20261128-synergy-scores.md):
     complementarity  score(A, B) = f(d) · Σ_{r ∈ needs(A)} match(B, r) · idf(r)
-                     match = 1 (same concept), 0.5 (one skos:broader step), 0.25 (two steps on one line; never siblings),
-                     best offer only
+                     match = 1 (same concept), 0.5 (one skos:broader step), 0.25 (two steps on one
+                     line; never siblings), best offer only
                      idf(r) = ln((1 + n) / (1 + df(r))) + 1, df(r) = actors whose offers match r at all
                      f(d) = 1 / (1 + d / 50), f = 1 without coordinates
     affinity         cosine of rows x[c] = w[c] · idf(c), w = 1 own field, 0.5 its broader concept

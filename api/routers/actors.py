@@ -23,10 +23,15 @@ KINDS = ("complementarite", "affinite")
 
 def narrower_closure(index: NetworkIndex, key: str, scheme_part: str) -> set[URIRef]:
     """The concept named by `key` and every concept below it (a filter on a field includes its sub-fields)."""
-    roots = {iri for iri in index.concepts if f"/concept/{scheme_part}/" in str(iri) and key_of(str(iri)) == key}
+    roots = {
+        iri for iri in index.concepts if f"/concept/{scheme_part}/" in str(iri) and key_of(str(iri)) == key
+    }
     if not roots:
-        raise APIError(422, f"Concept inconnu : « {key} »",
-                       details=[{"parametre": scheme_part, "valeur": key, "regle": "clé de concept inconnue"}])
+        raise APIError(
+            422,
+            f"Concept inconnu : « {key} »",
+            details=[{"parametre": scheme_part, "valeur": key, "regle": "clé de concept inconnue"}],
+        )
     found = set(roots)
     changed = True
     while changed:
@@ -39,8 +44,15 @@ def narrower_closure(index: NetworkIndex, key: str, scheme_part: str) -> set[URI
 
 
 def matching_actors(
-    index: NetworkIndex, *, field: str | None, type_: str | None, college: str | None, commune: str | None,
-    epci: str | None, country: str | None, q: str | None,
+    index: NetworkIndex,
+    *,
+    field: str | None,
+    type_: str | None,
+    college: str | None,
+    commune: str | None,
+    epci: str | None,
+    country: str | None,
+    q: str | None,
 ) -> list[ActorRecord]:
     fields = narrower_closure(index, field, "field") if field else None
     types = narrower_closure(index, type_, "actor-type") if type_ else None
@@ -79,15 +91,19 @@ def list_actors(
     commune: Annotated[str | None, Query(description="code INSEE ou INE de la commune")] = None,
     epci: Annotated[str | None, Query(description="SIREN de l'EPCI")] = None,
     country: Annotated[Literal["FR", "ES", "fr", "es"] | None, Query(description="pays : FR ou ES")] = None,
-    q: Annotated[str | None, Query(max_length=200, description="mots cherchés dans le nom et la description")] = None,
+    q: Annotated[
+        str | None, Query(max_length=200, description="mots cherchés dans le nom et la description")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
     lang: LangDep = "fr",
 ) -> Page[ActorPublic]:
-    found = matching_actors(index, field=field, type_=type, college=college, commune=commune, epci=epci,
-                            country=country, q=q)
-    return Page[ActorPublic](data=[actor_public(index, a, lang) for a in found[offset:offset + limit]],
-                             count=len(found))
+    found = matching_actors(
+        index, field=field, type_=type, college=college, commune=commune, epci=epci, country=country, q=q
+    )
+    return Page[ActorPublic](
+        data=[actor_public(index, a, lang) for a in found[offset : offset + limit]], count=len(found)
+    )
 
 
 @router.get("/{actor_id}", response_model=ActorDetail, summary="Un acteur")
@@ -95,8 +111,11 @@ def get_actor(actor_id: str, index: IndexDep, lang: LangDep = "fr") -> ActorDeta
     return actor_detail(index, public_actor(index, actor_id), lang)
 
 
-@router.get("/{actor_id}/synergies", response_model=Page[SynergyPublic],
-            summary="Les synergies d'un acteur, classées et expliquées")
+@router.get(
+    "/{actor_id}/synergies",
+    response_model=Page[SynergyPublic],
+    summary="Les synergies d'un acteur, classées et expliquées",
+)
 def actor_synergies(
     actor_id: str,
     index: IndexDep,

@@ -7,15 +7,16 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from maillage.api.deps import IndexDep, LangDep
-from maillage.api.present import project_public
+from maillage.api.present import field_public, project_public
 from maillage.api.routers.actors import narrower_closure
 from maillage.api.schemas import FieldPublic, Page, ProjectPublic
-from maillage.api.present import field_public
 
 router = APIRouter(tags=["taxonomie et projets"])
 
 
-@router.get("/api/fields", response_model=Page[FieldPublic], summary="Les domaines d'activité, avec leurs effectifs")
+@router.get(
+    "/api/fields", response_model=Page[FieldPublic], summary="Les domaines d'activité, avec leurs effectifs"
+)
 def list_fields(index: IndexDep) -> Page[FieldPublic]:
     counts: dict = {}
     for actor in index.actors:

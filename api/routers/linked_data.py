@@ -41,8 +41,11 @@ def negotiate(accept: str) -> str | None:
     return "turtle" if choices else None
 
 
-@router.get("/id/{kind}/{key}", summary="Une entité, par négociation de contenu",
-            responses={200: {"content": {"text/turtle": {}, "application/ld+json": {}}}})
+@router.get(
+    "/id/{kind}/{key}",
+    summary="Une entité, par négociation de contenu",
+    responses={200: {"content": {"text/turtle": {}, "application/ld+json": {}}}},
+)
 def describe(kind: str, key: str, request: Request, state: StateDep) -> Response:
     iri = URIRef(f"{DATA_BASE}{kind}/{key}")
     if split_data_iri(str(iri)) is None:
@@ -60,5 +63,6 @@ def describe(kind: str, key: str, request: Request, state: StateDep) -> Response
             return RedirectResponse(f"/actors/{key}", status_code=303)
         format_name = "turtle"
     rdflib_format, media, _ext = FORMATS[format_name]
-    return Response(graph.serialize(format=rdflib_format, encoding="utf-8"), media_type=media,
-                    headers={"Vary": "Accept"})
+    return Response(
+        graph.serialize(format=rdflib_format, encoding="utf-8"), media_type=media, headers={"Vary": "Accept"}
+    )

@@ -26,7 +26,8 @@ def _page(request: Request, template: str, status_code: int = 200, **context: ob
 
 @router.get("/", response_class=HTMLResponse)
 def network_page(
-    request: Request, index: IndexDep,
+    request: Request,
+    index: IndexDep,
     couleur: Annotated[Literal["domaine", "college"], Query()] = "domaine",
 ) -> HTMLResponse:
     keys = [a.key for a in index.actors if a.is_public]
@@ -36,23 +37,40 @@ def network_page(
     for actor in index.actors:
         if actor.is_public and actor.country in countries:
             countries[actor.country] += 1
-    return _page(request, "network.html", network=fragment, couleur=couleur, actors=len(keys),
-                 projects=len(index.projects), countries=countries, edges=len(edges))
+    return _page(
+        request,
+        "network.html",
+        network=fragment,
+        couleur=couleur,
+        actors=len(keys),
+        projects=len(index.projects),
+        countries=countries,
+        edges=len(edges),
+    )
 
 
 @router.get("/actors/{actor_id}", response_class=HTMLResponse)
 def actor_page(
-    request: Request, actor_id: str, index: IndexDep,
+    request: Request,
+    actor_id: str,
+    index: IndexDep,
     profondeur: Annotated[int, Query(ge=1, le=3)] = 1,
 ) -> HTMLResponse:
     actor = public_actor(index, actor_id)
     detail = actor_detail(index, actor)
     synergies = synergies_for_actor(index, actor_id, limit=10)
     nodes, edges, legend = network_picture(
-        index, sorted(set(ego_keys(index, actor_id, depth=profondeur)) | {s.target for s in synergies}),
+        index,
+        sorted(set(ego_keys(index, actor_id, depth=profondeur)) | {s.target for s in synergies}),
         suggestions=synergies,
     )
     fragment = render_network(nodes, edges, legend=legend, element_id="ego", height_px=480)
-    return _page(request, "actor.html", actor=detail, network=fragment, depth=profondeur,
-                 synergies=[synergy_public(index, s) for s in synergies],
-                 type_label=label(index, actor.actor_type))
+    return _page(
+        request,
+        "actor.html",
+        actor=detail,
+        network=fragment,
+        depth=profondeur,
+        synergies=[synergy_public(index, s) for s in synergies],
+        type_label=label(index, actor.actor_type),
+    )

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import BinaryIO
 
-from rdflib.term import BNode, Literal, Node, URIRef
+from rdflib.term import BNode, Literal, URIRef
 
 Subject = URIRef | BNode
 Object = URIRef | BNode | Literal
@@ -137,9 +137,7 @@ class Store(abc.ABC):
         for s, p, o, _g in self.quads(subject, predicate, object, graph):
             yield s, p, o
 
-    def value(
-        self, subject: Subject, predicate: URIRef, *, graph: URIRef | None = None
-    ) -> Object | None:
+    def value(self, subject: Subject, predicate: URIRef, *, graph: URIRef | None = None) -> Object | None:
         """One object of (subject, predicate), or None."""
         for _s, _p, o, _g in self.quads(subject, predicate, None, graph):
             return o

@@ -57,9 +57,7 @@ def _sparql_quads(quads: Iterable[Quad]) -> str:
     by_graph: dict[URIRef, list[str]] = {}
     for s, p, o, g in quads:
         by_graph.setdefault(g, []).append(f"{to_ox(s)} {to_ox(p)} {to_ox(o)} .")
-    return "\n".join(
-        f"GRAPH <{graph}> {{\n" + "\n".join(lines) + "\n}" for graph, lines in by_graph.items()
-    )
+    return "\n".join(f"GRAPH <{graph}> {{\n" + "\n".join(lines) + "\n}" for graph, lines in by_graph.items())
 
 
 class OxigraphStore(Store):
@@ -139,7 +137,9 @@ class OxigraphStore(Store):
         try:
             quads = [q for q in ox.parse(source, format=ox.RdfFormat.N_QUADS)]
         except SyntaxError as error:
-            raise StoreError(f"Sauvegarde N-Quads illisible, la base n'a pas été modifiée : {error}") from error
+            raise StoreError(
+                f"Sauvegarde N-Quads illisible, la base n'a pas été modifiée : {error}"
+            ) from error
         # One SPARQL update is one Oxigraph transaction: the old content stays if anything fails.
         update = "DROP ALL"
         if quads:
@@ -153,7 +153,9 @@ class OxigraphStore(Store):
         try:
             self._store.update(update)
         except (OSError, SyntaxError, ValueError) as error:
-            raise StoreError(f"Restauration refusée par Oxigraph, la base n'a pas été modifiée : {error}") from error
+            raise StoreError(
+                f"Restauration refusée par Oxigraph, la base n'a pas été modifiée : {error}"
+            ) from error
         self.generation += 1
 
     def __len__(self) -> int:

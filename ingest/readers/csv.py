@@ -1,4 +1,7 @@
-"""CSV reader: bytes → rows, with encoding (UTF-8 with or without BOM, Windows-1252) and delimiter detection."""
+"""CSV reader: bytes → rows.
+
+Detects the encoding (UTF-8 with or without BOM, Windows-1252) and the delimiter.
+"""
 
 from __future__ import annotations
 

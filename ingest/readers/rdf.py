@@ -9,10 +9,17 @@ from rdflib import Graph
 
 from maillage.ingest.report import Problem
 
-FORMATS = {".ttl": "turtle", ".jsonld": "json-ld", ".json": "json-ld", ".nt": "nt", ".rdf": "xml", ".owl": "xml"}
+FORMATS = {
+    ".ttl": "turtle",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".nt": "nt",
+    ".rdf": "xml",
+    ".owl": "xml",
+}
 
 
-class RDFRefused(ValueError):
+class RDFRefusedError(ValueError):
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
         super().__init__(str(problem))
@@ -45,11 +52,20 @@ def read_rdf(data: bytes, *, name: str, suffix: str) -> Graph:
         if rdf_format == "json-ld":
             remote = _remote_contexts(json.loads(data))
             if remote:
-                raise RDFRefused(Problem(file=name, column="@context", value=remote[0],
-                                         rule="contexte JSON-LD distant refusé : Maillage ne va jamais le chercher sur le réseau",
-                                         suggestion="incluez le contexte dans le fichier"))
+                raise RDFRefusedError(
+                    Problem(
+                        file=name,
+                        column="@context",
+                        value=remote[0],
+                        rule="contexte JSON-LD distant refusé : Maillage ne va jamais le chercher"
+                        " sur le réseau",
+                        suggestion="incluez le contexte dans le fichier",
+                    )
+                )
         return Graph().parse(data=data, format=rdf_format)
-    except RDFRefused:
+    except RDFRefusedError:
         raise
     except Exception as error:  # noqa: BLE001 - every parser error becomes one located problem
-        raise RDFRefused(Problem(file=name, rule=f"fichier RDF illisible ({rdf_format}) : {error}")) from error
+        raise RDFRefusedError(
+            Problem(file=name, rule=f"fichier RDF illisible ({rdf_format}) : {error}")
+        ) from error

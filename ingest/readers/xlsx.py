@@ -31,10 +31,13 @@ def read_xlsx(data: bytes, *, name: str) -> list[Table]:
         header = records[0] if records else []
         rows = [
             {header[i]: record[i] for i in range(min(len(header), len(record))) if header[i]}
-            if any(record) else {}
+            if any(record)
+            else {}
             for record in records[1:]
         ]
-        tables.append(Table(file=name.rsplit("/", 1)[-1], sheet=sheet.title, header=[h for h in header if h], rows=rows))
+        tables.append(
+            Table(file=name.rsplit("/", 1)[-1], sheet=sheet.title, header=[h for h in header if h], rows=rows)
+        )
     workbook.close()
     return tables
 

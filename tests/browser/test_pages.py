@@ -47,8 +47,9 @@ def wait_for_network(page: Page) -> dict[str, int]:
     )
 
 
-def test_network_page_draws_every_public_actor(server: str, page: Page,
-                                               screenshot: Callable[[Page, str], Path]) -> None:
+def test_network_page_draws_every_public_actor(
+    server: str, page: Page, screenshot: Callable[[Page, str], Path]
+) -> None:
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.goto(server + "/")
     counts = wait_for_network(page)
@@ -58,7 +59,9 @@ def test_network_page_draws_every_public_actor(server: str, page: Page,
     legend = page.locator(".legende").inner_text()
     assert "Insertion professionnelle" in legend
     assert "Espagne" in legend or "transfrontalier" in legend
-    assert "77 acteurs (64 en France, 13 en Espagne), 18 projets communs" in page.locator(".resume").inner_text()
+    assert (
+        "77 acteurs (64 en France, 13 en Espagne), 18 projets communs" in page.locator(".resume").inner_text()
+    )
     screenshot(page, "reseau")
     assert page.console_errors == []  # type: ignore[attr-defined]
     assert page.external_requests == []  # type: ignore[attr-defined]
