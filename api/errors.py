@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 CODES = {
@@ -41,13 +41,34 @@ def error_body(status: int, message: str, details: list[dict[str, Any]] | None =
     }
 
 
+TITLES = {404: "Page introuvable", 422: "Demande invalide", 405: "Méthode non permise"}
+
+
+def error_response(
+    request: Request, status: int, message: str, details: list[dict[str, Any]] | None = None
+) -> Response:
+    """The JSON error shape for the API; the same message as a page for a browser on a page route."""
+    from maillage.api.templating import render_page, wants_html
+
+    if wants_html(request):
+        return render_page(
+            request,
+            "error.html",
+            status_code=status,
+            status=status,
+            title=TITLES.get(status, "Erreur"),
+            message=message,
+        )
+    return JSONResponse(error_body(status, message, details), status_code=status)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(APIError)
-    async def api_error(_request: Request, error: APIError) -> JSONResponse:
-        return JSONResponse(error_body(error.status, error.message, error.details), status_code=error.status)
+    async def api_error(request: Request, error: APIError) -> Response:
+        return error_response(request, error.status, error.message, error.details)
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
+    async def validation_error(request: Request, error: RequestValidationError) -> Response:
         details = [
             {
                 "parametre": ".".join(str(part) for part in item["loc"][1:]) or str(item["loc"][0]),
@@ -57,11 +78,11 @@ def install_error_handlers(app: FastAPI) -> None:
             for item in error.errors()
         ]
         message = "Paramètre invalide : " + "; ".join(f"{d['parametre']} ({d['regle']})" for d in details)
-        return JSONResponse(error_body(422, message, details), status_code=422)
+        return error_response(request, 422, message, details)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
         message = {404: "Adresse introuvable", 405: "Méthode non permise"}.get(
             error.status_code, str(error.detail)
         )
-        return JSONResponse(error_body(error.status_code, message), status_code=error.status_code)
+        return error_response(request, error.status_code, message)

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
 
 from maillage.api.deps import IndexDep
 from maillage.api.present import actor_detail, label, public_actor, synergy_public
+from maillage.api.templating import render_page
 from maillage.api.views import ego_keys, network_picture
 from maillage.graph.synergies import synergies_for_actor
-from maillage.viz.network import render_network, script_urls, stylesheet_urls
+from maillage.viz.network import render_network
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
-templates = Jinja2Templates(directory=str(Path(__file__).resolve().parents[1] / "templates"))
-
-
-def _page(request: Request, template: str, status_code: int = 200, **context: object) -> HTMLResponse:
-    context.update(scripts=script_urls(), stylesheets=[*stylesheet_urls(), "/static/maillage-pages.css"])
-    return templates.TemplateResponse(request, template, context, status_code=status_code)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -37,7 +30,7 @@ def network_page(
     for actor in index.actors:
         if actor.is_public and actor.country in countries:
             countries[actor.country] += 1
-    return _page(
+    return render_page(
         request,
         "network.html",
         network=fragment,
@@ -65,7 +58,7 @@ def actor_page(
         suggestions=synergies,
     )
     fragment = render_network(nodes, edges, legend=legend, element_id="ego", height_px=480)
-    return _page(
+    return render_page(
         request,
         "actor.html",
         actor=detail,

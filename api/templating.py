@@ -1,0 +1,26 @@
+"""The HTML page renderer shared by the page routes and the error pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from maillage.viz.network import script_urls, stylesheet_urls
+
+templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
+
+
+def render_page(request: Request, template: str, status_code: int = 200, **context: object) -> HTMLResponse:
+    """A page of the web UI (Jinja2 autoescapes every value from the data)."""
+    context.update(scripts=script_urls(), stylesheets=[*stylesheet_urls(), "/static/maillage-pages.css"])
+    return templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def wants_html(request: Request) -> bool:
+    """A browser asking for a page (not the API, not linked data)."""
+    if request.url.path.startswith(("/api/", "/id/", "/openapi", "/static/")):
+        return False
+    return "text/html" in request.headers.get("accept", "")
