@@ -11,9 +11,10 @@ from maillage.ingest.concepts import ConceptMatcher
 from maillage.ingest.readers.csv import read_csv
 from maillage.ingest.readers.rdf import FORMATS as RDF_FORMATS
 from maillage.ingest.readers.rdf import RDFRefusedError, read_rdf
-from maillage.ingest.readers.table import Table
+from maillage.ingest.readers.table import Table, UnreadableFileError
 from maillage.ingest.report import ImportRefusedError, ImportReport, Problem
 from maillage.ingest.spreadsheet import Mapped, SheetMapper
+from maillage.ingest.template import sheet_for
 from maillage.ingest.territories import load_territories
 from maillage.ingest.validate import shacl_problems
 from maillage.ontology.iri import ONTOLOGY_GRAPH, TERRITORIES_GRAPH
@@ -22,50 +23,51 @@ from maillage.ontology.vocab import MAI, ontology_graph
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
+SUPPORTED = (".csv", ".xlsx")
+
+
 def read_tables(path: Path) -> list[Table]:
-    """The tables of a CSV file, an XLSX workbook, or a folder of CSV files (one per sheet)."""
-    files = (
-        sorted(p for p in path.iterdir() if p.suffix.lower() in (".csv", ".xlsx"))
-        if path.is_dir()
-        else [path]
-    )
+    """The tables of a CSV file, an XLSX workbook, or a folder of CSV files (one per sheet).
+
+    Raises `ImportRefusedError` listing every file that cannot be read (empty, binary, too large, bad
+    encoding, broken quoting, truncated workbook, unsupported format).
+    """
+    files = sorted(p for p in path.iterdir() if p.suffix.lower() in SUPPORTED) if path.is_dir() else [path]
+    problems: list[Problem] = []
     if not files:
-        raise ImportRefusedError(
-            ImportReport(
-                str(path),
-                problems=[Problem(file=path.name, rule="aucun fichier CSV ou XLSX dans ce dossier")],
-            )
-        )
+        problems.append(Problem(file=path.name, rule="aucun fichier CSV ou XLSX dans ce dossier"))
     tables: list[Table] = []
     for file in files:
+        if file.suffix.lower() not in SUPPORTED:
+            problems.append(
+                Problem(
+                    file=file.name,
+                    rule="format non pris en charge",
+                    suggestion="CSV, XLSX, ou RDF (.ttl, .jsonld, .nt, .rdf)",
+                )
+            )
+            continue
         if file.stat().st_size > MAX_FILE_BYTES:
-            raise ImportRefusedError(
-                ImportReport(
-                    str(path),
-                    problems=[
-                        Problem(
-                            file=file.name,
-                            rule=f"fichier trop gros (plus de {MAX_FILE_BYTES // 1024 // 1024} Mo)",
-                        )
-                    ],
+            problems.append(
+                Problem(
+                    file=file.name,
+                    rule=f"fichier trop gros (plus de {MAX_FILE_BYTES // 2**20} Mo)",
+                    suggestion="découpez-le en plusieurs fichiers",
                 )
             )
-        data = file.read_bytes()
-        if file.suffix.lower() == ".xlsx":
-            from maillage.ingest.readers.xlsx import read_xlsx
+            continue
+        try:
+            data = file.read_bytes()
+            if file.suffix.lower() == ".xlsx":
+                from maillage.ingest.readers.xlsx import read_xlsx
 
-            tables += read_xlsx(data, name=file.name)
-        elif file.suffix.lower() == ".csv":
-            tables.append(read_csv(data, name=file.name))
-        else:
-            raise ImportRefusedError(
-                ImportReport(
-                    str(path),
-                    problems=[
-                        Problem(file=file.name, rule="format non pris en charge : CSV ou XLSX attendu")
-                    ],
-                )
-            )
+                tables += read_xlsx(data, name=file.name)
+            else:
+                tables.append(read_csv(data, name=file.name))
+        except UnreadableFileError as error:
+            problems.append(error.problem)
+    if problems:
+        raise ImportRefusedError(ImportReport(str(path), problems=problems))
     return tables
 
 
@@ -78,24 +80,33 @@ def ensure_reference_data(store: Store) -> None:
         load_territories(store)
 
 
-def import_path(store: Store, path: Path, *, dry_run: bool = False) -> ImportReport:
-    """Import a spreadsheet (file or folder) into `store`; all-or-nothing.
+def import_path(store: Store, path: Path, *, dry_run: bool = False, keep_valid: bool = False) -> ImportReport:
+    """Import a spreadsheet (file or folder) into `store`; all-or-nothing unless `keep_valid`.
 
     Raises `ImportRefusedError` (with the full report) when any value breaks a rule; the store is then
-    unchanged.
+    unchanged. With `keep_valid`, rows with a problem (and the rows that point to them) are left out and
+    listed in the report; a file that cannot be read at all is still refused.
     """
     ensure_reference_data(store)
     if path.is_file() and path.suffix.lower() in RDF_FORMATS:
         return import_rdf(store, path, dry_run=dry_run)
     report = ImportReport(source=path.name, dry_run=dry_run)
     tables = read_tables(path)
-    mapped = SheetMapper(tables, store=store, matcher=ConceptMatcher(ontology_graph())).run()
+    matcher = ConceptMatcher(ontology_graph())
+    rejected: list[Problem] = []
+    for _attempt in range(10):  # each round drops the rows that broke a rule, then maps again
+        mapped = SheetMapper(tables, store=store, matcher=matcher).run()
+        problems = list(mapped.problems) or shacl_problems(mapped, store)
+        if not problems or not keep_valid:
+            break
+        if any(p.row is None for p in problems):
+            break  # a whole sheet or file is wrong: keeping "valid rows" would mean nothing
+        rejected += problems
+        tables = _without_rows(tables, {(p.file, p.sheet, p.row) for p in problems})
     report.rows_read = mapped.rows_read
-    report.problems = list(mapped.problems)
-    if not report.problems:
-        report.problems = shacl_problems(mapped, store)
-    if report.problems:
-        report.rejected_rows = len({(p.file, p.sheet, p.row) for p in report.problems if p.row is not None})
+    report.problems = rejected + problems
+    report.rejected_rows = len({(p.file, p.sheet, p.row) for p in report.problems if p.row is not None})
+    if problems:
         raise ImportRefusedError(report)
     if mapped.network is None:
         report.problems.append(Problem(file=path.name, rule="aucun réseau : ajoutez la feuille « reseau »"))
@@ -109,6 +120,26 @@ def import_path(store: Store, path: Path, *, dry_run: bool = False) -> ImportRep
         counts["unchanged"],
     )
     return report
+
+
+def _without_rows(tables: list[Table], rows: set[tuple[str, str | None, int | None]]) -> list[Table]:
+    """The same tables with the given (file, sheet, line) rows blanked (line numbers stay right)."""
+    kept = []
+    for table in tables:
+        template = sheet_for(table.sheet)
+        sheet = template.name if template is not None else table.sheet
+        kept.append(
+            Table(
+                file=table.file,
+                sheet=table.sheet,
+                header=table.header,
+                rows=[
+                    {} if (table.file, sheet, Table.line_of(i)) in rows else row
+                    for i, row in enumerate(table.rows)
+                ],
+            )
+        )
+    return kept
 
 
 def import_rdf(store: Store, path: Path, *, dry_run: bool = False) -> ImportReport:

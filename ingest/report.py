@@ -42,6 +42,7 @@ class ImportRefusedError(Exception):
     """An import was refused; `report.problems` lists why. Nothing was written."""
 
     def __init__(self, report: ImportReport) -> None:
+        report.refused = True
         self.report = report
         super().__init__("\n".join(str(p) for p in report.problems))
 
@@ -58,10 +59,12 @@ class ImportReport:
     unchanged: int = 0
     rejected_rows: int = 0
     problems: list[Problem] = field(default_factory=list)
+    refused: bool = False
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        """Everything was imported (or would be, in a dry run): nothing refused, no row left out."""
+        return not self.refused and not self.problems
 
     def as_dict(self) -> dict[str, object]:
         data = asdict(self)
@@ -80,7 +83,9 @@ class ImportReport:
             f"lignes lues : {read}",
             f"entités créées : {self.created}, mises à jour : {self.updated}, inchangées : {self.unchanged}",
         ]
-        if self.problems:
+        if self.problems and (self.refused or not self.rejected_rows):
             lines.append(f"refusé : {len(self.problems)} problème(s), rien n'a été écrit")
-            lines.extend(f"  - {problem}" for problem in self.problems)
+        elif self.problems:
+            lines.append(f"{self.rejected_rows} ligne(s) écartée(s) (--keep-valid), le reste est importé :")
+        lines.extend(f"  - {problem}" for problem in self.problems)
         return "\n".join(lines)

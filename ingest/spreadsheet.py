@@ -29,6 +29,18 @@ Triple = tuple[URIRef, URIRef, URIRef | Literal]
 TRUE_WORDS = {"oui", "o", "yes", "y", "true", "vrai", "1", "bai"}
 FALSE_WORDS = {"non", "n", "no", "false", "faux", "0", "ez", ""}
 PERSON_TYPES = {"habitant"}
+UNKNOWN_CONCEPT = {
+    "field": "domaine d'activité inconnu dans la taxonomie",
+    "resource": "ressource inconnue dans la taxonomie",
+    "actor-type": "type d'acteur inconnu dans la taxonomie",
+    "college": "collège inconnu dans la taxonomie",
+    "membership-role": "rôle d'adhésion inconnu dans la taxonomie",
+    "participation-role": "rôle de participation inconnu dans la taxonomie",
+    "partnership-kind": "nature de partenariat inconnue dans la taxonomie",
+    "project-status": "statut de projet inconnu dans la taxonomie",
+}
+# A cell starting like a formula (=, @, or + / - not followed by a number): refused, never stored.
+FORMULA = re.compile(r"^\s*(=|@|[+-](?![\d.,]))")
 
 
 @dataclass
@@ -101,22 +113,12 @@ class SheetMapper:
     def concept(self, table: Table, index: int, column: str, value: str, scheme: str) -> URIRef | None:
         match = self.matcher.match(scheme, value)
         if match.concept is None:
-            names = {
-                "field": "domaine d'activité",
-                "resource": "ressource",
-                "actor-type": "type d'acteur",
-                "college": "collège",
-                "membership-role": "rôle d'adhésion",
-                "participation-role": "rôle de participation",
-                "partnership-kind": "nature de partenariat",
-                "project-status": "statut de projet",
-            }
             self.problem(
                 table,
                 index,
                 column,
                 value,
-                f"{names[scheme]} inconnu dans la taxonomie",
+                UNKNOWN_CONCEPT[scheme],
                 match.suggestion or "voir la liste des concepts : maillage concepts " + scheme,
             )
         return match.concept
@@ -253,6 +255,16 @@ class SheetMapper:
                 if not row:
                     continue
                 before = len(self.out.problems)
+                for column, value in row.items():
+                    if FORMULA.match(value):
+                        self.problem(
+                            table,
+                            index,
+                            column,
+                            value,
+                            "formule de tableur refusée",
+                            "saisissez la valeur elle-même, sans « = » au début",
+                        )
                 for column in sheet.columns:
                     if column.required and not row.get(column.name, "").strip():
                         self.problem(table, index, column.name, "", "valeur obligatoire manquante")
@@ -317,6 +329,7 @@ class SheetMapper:
         self.source(iri, table, index)
 
     def actor_row(self, table: Table, index: int, row: dict[str, str]) -> None:
+        before = len(self.out.problems)
         iri = self.entity(table, index, "identifiant", "actor", row["identifiant"])
         actor_type = self.concept(table, index, "type", row["type"], "actor-type")
         fields = [self.concept(table, index, "domaines", v, "field") for v in _split(row["domaines"])]
@@ -340,7 +353,7 @@ class SheetMapper:
             self.problem(
                 table, index, "site_web", homepage, "adresse web invalide", "elle commence par https://"
             )
-        if iri is None or actor_type is None or None in fields or located is None:
+        if len(self.out.problems) > before or iri is None or actor_type is None or located is None:
             return
         is_person = actor_type.rsplit("/", 1)[-1] in PERSON_TYPES
         self.out.add(iri, RDF.type, MAI.Person if is_person else MAI.Organisation)

@@ -32,6 +32,9 @@ def import_command(
         Path, typer.Argument(help="fichier CSV, XLSX, Turtle, JSON-LD, N-Triples, ou dossier de CSV")
     ],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="vérifier sans rien écrire")] = False,
+    keep_valid: Annotated[
+        bool, typer.Option("--keep-valid", help="importer les lignes valides et lister les autres")
+    ] = False,
     json_report: Annotated[bool, typer.Option("--json", help="rapport en JSON")] = False,
 ) -> None:
     """Importer un tableur (modèle d'import) ou un fichier RDF : tout ou rien."""
@@ -43,7 +46,7 @@ def import_command(
         fail(f"{path} : fichier ou dossier introuvable")
     store = open_store(get_settings())
     try:
-        report = import_path(store, path, dry_run=dry_run)
+        report = import_path(store, path, dry_run=dry_run, keep_valid=keep_valid)
     except ImportRefusedError as refused:
         typer.echo(refused.report.as_json() if json_report else refused.report.as_text(), err=True)
         raise typer.Exit(1) from None
@@ -52,6 +55,15 @@ def import_command(
     finally:
         store.close()
     typer.echo(report.as_json() if json_report else report.as_text())
+
+
+@app.command()
+def validate(
+    path: Annotated[Path, typer.Argument(help="fichier ou dossier à vérifier")],
+    json_report: Annotated[bool, typer.Option("--json", help="rapport en JSON")] = False,
+) -> None:
+    """Vérifier un fichier sans rien importer (comme import --dry-run)."""
+    import_command(path, dry_run=True, keep_valid=False, json_report=json_report)
 
 
 @app.command()

@@ -21,7 +21,9 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "data"
 
 
-@pytest.mark.parametrize("command", ["import", "serve", "synergies", "export", "concepts", "template"])
+@pytest.mark.parametrize(
+    "command", ["import", "validate", "serve", "synergies", "export", "concepts", "template"]
+)
 def test_every_command_has_help(command: str) -> None:
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0 and "Usage" in result.output
@@ -105,3 +107,26 @@ def test_concepts_lists_keys_and_french_labels() -> None:
     result = runner.invoke(app, ["concepts", "college"])
     assert result.output.splitlines()[0] == "collectivites\tCollectivités"
     assert runner.invoke(app, ["concepts", "planetes"]).exit_code == 1
+
+
+def test_validate_checks_without_writing(data_dir: Path) -> None:
+    result = runner.invoke(app, ["validate", str(SAMPLE)])
+    assert result.exit_code == 0
+    assert "essai à blanc (rien n'a été écrit)" in result.output
+    assert "entités créées : 518" in result.output
+    again = runner.invoke(app, ["validate", str(SAMPLE)])
+    assert "entités créées : 518" in again.output  # still nothing written
+
+
+def test_keep_valid_from_the_command_line(data_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "melange"
+    folder.mkdir()
+    (folder / "reseau.csv").write_text("identifiant,nom,commune,pays\nr,R,40312,FR\n")
+    (folder / "acteurs.csv").write_text(
+        "identifiant,nom,type,domaines,commune,pays\nbon,Bon,association,emploi,40312,FR\n"
+        "mauvais,Mauvais,association,emploi,99999,FR\n"
+    )
+    result = runner.invoke(app, ["import", str(folder), "--keep-valid"])
+    assert result.exit_code == 0
+    assert "1 ligne(s) écartée(s) (--keep-valid), le reste est importé :" in result.output
+    assert "acteurs.csv › ligne 3 › colonne « commune » : « 99999 »" in result.output

@@ -30,9 +30,10 @@ def test_hostile_names_are_escaped_everywhere(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "reseau.csv").write_text("identifiant,nom,commune,pays\nr,Réseau,40312,FR\n", encoding="utf-8")
+    quoted = HOSTILE.replace('"', '""')  # CSV: a quote inside a quoted cell is doubled
     rows = [
         "identifiant,nom,type,domaines,commune,pays,description",
-        f'a,"{HOSTILE.replace(chr(34), chr(34) * 2)}",association,emploi,40312,FR,"</script><!-- {HOSTILE}"',
+        f'a,"{quoted}",association,emploi,40312,FR,"</script><!-- {quoted}"',
         "b,Voisin,association,emploi,40312,FR,",
     ]
     (folder / "acteurs.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
-from maillage.ingest.readers.table import Table
+from maillage.ingest.readers.table import Table, UnreadableFileError
+from maillage.ingest.report import Problem
 
 
 def _cell_text(value: object) -> str:
@@ -23,8 +25,22 @@ def _cell_text(value: object) -> str:
 
 
 def read_xlsx(data: bytes, *, name: str) -> list[Table]:
-    """Every sheet of a workbook as a `Table` (formulas read as their cached values)."""
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    """Every sheet of a workbook as a `Table`.
+
+    Formulas are read as formulas (``=...``), not as their cached values, so that the importer can refuse
+    them instead of importing a value nobody typed.
+    """
+    file = name.rsplit("/", 1)[-1]
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise UnreadableFileError(
+            Problem(
+                file=file,
+                rule=f"classeur .xlsx illisible ou tronqué ({type(error).__name__})",
+                suggestion="rouvrez-le dans le tableur et enregistrez-le à nouveau au format .xlsx",
+            )
+        ) from None
     tables = []
     for sheet in workbook.worksheets:
         records = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
@@ -35,17 +51,13 @@ def read_xlsx(data: bytes, *, name: str) -> list[Table]:
             else {}
             for record in records[1:]
         ]
-        tables.append(
-            Table(file=name.rsplit("/", 1)[-1], sheet=sheet.title, header=[h for h in header if h], rows=rows)
-        )
+        tables.append(Table(file=file, sheet=sheet.title, header=[h for h in header if h], rows=rows))
     workbook.close()
     return tables
 
 
 def write_xlsx(tables: list[Table]) -> bytes:
     """A workbook with one sheet per table (used for the downloadable template and example)."""
-    from openpyxl import Workbook
-
     workbook = Workbook()
     workbook.remove(workbook.active)
     for table in tables:
