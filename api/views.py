@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
 import networkx as nx
@@ -10,9 +11,10 @@ from rdflib import URIRef
 from maillage.api.present import label
 from maillage.graph.index import ActorRecord, NetworkIndex
 from maillage.graph.synergies import Synergy
-from maillage.viz.layout import layout_positions, size_by_degree
+from maillage.viz.layout import ASPECT, layout_positions, size_by_degree
+from maillage.viz.legend import legend_for, reading_order
 from maillage.viz.model import LegendItem, VizEdge, VizNode
-from maillage.viz.palette import colors_for
+from maillage.viz.palette import CATEGORY_COLORS, OTHER_COLOR, colors_for
 
 COLOR_MODES = ("domaine", "college")
 
@@ -34,6 +36,30 @@ def color_key(index: NetworkIndex, actor: ActorRecord, mode: str) -> URIRef | No
     return top_field(index, actor.fields[0]) if actor.fields else None
 
 
+OTHER_GROUPS = {"domaine": "Autres domaines", "college": "Autres collèges"}
+"""Legend line of the actors whose group has no colour of its own (or who have no group)."""
+
+
+def group_name(index: NetworkIndex, actor: ActorRecord, mode: str) -> str:
+    """The group an actor is listed by: its field family or its college; "" when it has none."""
+    key = color_key(index, actor, mode)
+    return label(index, key) if key is not None else ""
+
+
+def group_colors(index: NetworkIndex, mode: str) -> dict[str, str]:
+    """Colour of each group, the same on every page: from the public actors of the whole network.
+
+    When there are more groups than colours in the palette, the most common groups keep one each and the
+    others share the neutral grey of `OTHER_GROUPS` (repeated colours could not be told apart).
+    """
+    counts = Counter(group_name(index, a, mode) for a in index.actors if a.is_public)
+    counts.pop("", None)
+    ranked = sorted(counts, key=lambda name: (-counts[name], reading_order(name)))
+    if len(ranked) > len(CATEGORY_COLORS):
+        ranked = ranked[: len(CATEGORY_COLORS) - 1]
+    return colors_for(ranked)
+
+
 def tooltip(index: NetworkIndex, actor: ActorRecord) -> str:
     lines = [actor.label, label(index, actor.actor_type)]
     place = actor.commune_label + (f" ({actor.epci_label})" if actor.epci_label else "")
@@ -44,22 +70,27 @@ def tooltip(index: NetworkIndex, actor: ActorRecord) -> str:
 
 def network_picture(
     index: NetworkIndex, keys: Iterable[str], *, mode: str = "domaine", suggestions: Iterable[Synergy] = (),
+    aspect: float = ASPECT,
 ) -> tuple[list[VizNode], list[VizEdge], list[LegendItem]]:
-    """Nodes, edges and legend for the public actors `keys` and the collaborations among them."""
+    """Nodes, edges and legend for the public actors `keys` and the collaborations among them.
+
+    `aspect` is the width / height of the drawing area the picture is laid out for (a wide, low area
+    such as the actor page's is better filled with a larger value, e.g. 2).
+    """
     keys = [k for k in keys if index.actors[index.position[k]].is_public]
     subgraph = nx.Graph(index.collaboration.subgraph(keys))
     subgraph.add_nodes_from(keys)
-    positions = layout_positions(subgraph, seed=42)
     sizes = size_by_degree(dict(subgraph.degree()))
+    positions = layout_positions(subgraph, seed=42, sizes=sizes, aspect=aspect)
     actors = [index.actors[index.position[k]] for k in keys]
-    groups = {a.key: color_key(index, a, mode) for a in actors}
-    present = sorted({g for g in groups.values() if g is not None}, key=lambda c: label(index, c))
-    palette = colors_for([str(g) for g in present] + ["autre"])
+    palette = group_colors(index, mode)
+    groups = {a.key: group_name(index, a, mode) for a in actors}
+    groups = {key: name if name in palette else OTHER_GROUPS[mode] for key, name in groups.items()}
+    palette[OTHER_GROUPS[mode]] = OTHER_COLOR
     nodes = [
-        VizNode(id=a.key, label=a.label, group=label(index, groups[a.key]) or "autre",
-                color=palette[str(groups[a.key]) if groups[a.key] is not None else "autre"],
-                size=float(sizes[a.key]), x=positions[a.key][0], y=positions[a.key][1], title=tooltip(index, a),
-                url=f"/actors/{a.key}", cross_border=a.country == "ES")
+        VizNode(id=a.key, label=a.label, group=groups[a.key], color=palette[groups[a.key]],
+                size=float(sizes[a.key]), x=positions[a.key][0], y=positions[a.key][1],
+                title=tooltip(index, a), url=f"/actors/{a.key}", cross_border=a.country == "ES")
         for a in actors
     ]
     country = {a.key: a.country for a in actors}
@@ -78,15 +109,8 @@ def network_picture(
         if synergy.source in shown and synergy.target in shown:
             edges.append(VizEdge(source=synergy.source, target=synergy.target, kind="suggestion",
                                  title=synergy.sentence(index), cross_border=synergy.cross_border))
-    legend = [LegendItem(label=label(index, g), color=palette[str(g)]) for g in present]
-    legend += [
-        LegendItem(label="Partenaire en Espagne (transfrontalier)", color="#000000", kind="cross-border"),
-        LegendItem(label="Projet commun", color="#7f7f7f", kind="edge-projet"),
-        LegendItem(label="Partenariat", color="#7f7f7f", kind="edge-partenariat"),
-        LegendItem(label="Lien transfrontalier", color="#000000", kind="edge-transfrontalier"),
-    ]
-    if any(e.kind == "suggestion" for e in edges):
-        legend.append(LegendItem(label="Coopération suggérée", color="#7f7f7f", kind="edge-suggestion"))
+    # Built from what is drawn, so the legend shows the drawing's own colours and only what is there.
+    legend = legend_for(nodes, edges)
     return nodes, edges, legend
 
 

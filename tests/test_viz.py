@@ -1,4 +1,5 @@
-"""maillage.viz without a browser: layout, sizes, palette, legend and the HTML fragment (escaping, no CDN)."""
+"""maillage.viz without a browser: layout, sizes, palette, legend, the HTML fragment (escaping, no CDN), and
+the pictures the API builds with them."""
 
 from __future__ import annotations
 
@@ -14,15 +15,19 @@ from types import ModuleType
 import networkx as nx
 import pytest
 import pyvis
-from maillage.viz import assets, layout, legend, model, network, palette, texts
+from markupsafe import escape
+
+from maillage.api.views import ego_keys, network_picture
+from maillage.graph.index import build_index
+from maillage.graph.stores.base import Store
+from maillage.viz import assets, forces, layout, legend, model, network, palette, texts
 from maillage.viz.assets import script_urls, static_dir, stylesheet_urls
 from maillage.viz.layout import layout_positions, scale_sizes, size_by_degree
 from maillage.viz.legend import legend_for
 from maillage.viz.model import EDGE_KINDS, LegendItem, VizEdge, VizNode
 from maillage.viz.network import embed_json, render_network
-from maillage.viz.palette import CATEGORY_COLORS, CROSS_BORDER_COLOR, EDGE_COLORS, colors_for
+from maillage.viz.palette import CATEGORY_COLORS, CROSS_BORDER_COLOR, EDGE_COLORS, OTHER_COLOR, colors_for
 from maillage.viz.texts import TEXTS, counted, text
-from markupsafe import escape
 
 
 class Fragment(HTMLParser):
@@ -131,41 +136,100 @@ def test_two_linked_nodes_sit_on_the_horizontal_axis_at_distance_scale() -> None
     ]
 
 
-def test_isolated_nodes_land_on_the_outer_ring() -> None:
-    # Path a-b-c plus four isolated nodes. Linked nodes fit in the disc of radius 1000 (the farthest
-    # exactly on it); the isolated ones, sorted (w, x, y, z), go round the ring of radius 1150 by quarter
-    # turns starting east.
+def test_isolated_nodes_sit_in_a_row_just_under_the_picture() -> None:
+    # Path a-b-c plus four isolated nodes, scale 1000. The path spans x in [-1000, 1000] (its ends a and c
+    # at the extremes). The isolated nodes, sorted (w, x, y, z), go on one row 0.2 × 1000 = 200 under the
+    # lowest linked node, 0.4 × 1000 = 400 apart, centred on x = 0: at x = -600, -200, 200, 600.
     graph = nx.path_graph(["a", "b", "c"])
     graph.add_nodes_from(["z", "x", "w", "y"])
     positions = layout_positions(graph, scale=1000.0)
-    radii = {name: math.dist(positions[name], (0.0, 0.0)) for name in "abc"}
-    assert max(radii.values()) == pytest.approx(1000.0)
-    expected = {"w": (1150.0, 0.0), "x": (0.0, 1150.0), "y": (-1150.0, 0.0), "z": (0.0, -1150.0)}
+    assert (positions["a"][0], positions["c"][0]) == (pytest.approx(-1000.0), pytest.approx(1000.0))
+    assert -1000.0 < positions["b"][0] < 1000.0
+    row = max(positions[name][1] for name in "abc") + 200.0
+    expected = {"w": (-600.0, row), "x": (-200.0, row), "y": (200.0, row), "z": (600.0, row)}
     for name, (x, y) in expected.items():
-        assert positions[name] == (pytest.approx(x, abs=1e-9), pytest.approx(y, abs=1e-9))
+        assert positions[name] == (pytest.approx(x), pytest.approx(y))
 
 
 def test_a_node_with_only_a_self_loop_is_isolated() -> None:
+    # a and b at (±100, 0); solo alone on the row 0.2 × 100 = 20 under them, centred.
     graph = nx.Graph([("a", "b"), ("solo", "solo")])
-    assert layout_positions(graph, scale=100.0)["solo"] == (pytest.approx(115.0), pytest.approx(0.0))
+    assert layout_positions(graph, scale=100.0)["solo"] == (pytest.approx(0.0, abs=1e-9), pytest.approx(20.0))
 
 
 def test_a_node_with_only_incoming_links_is_not_isolated() -> None:
-    graph = nx.DiGraph([("a", "b"), ("c", "b")])
-    positions = layout_positions(graph, scale=100.0)
-    assert all(math.dist(point, (0, 0)) <= 100.0 + 1e-9 for point in positions.values())
+    # Direction is ignored: b, with only incoming links, is placed as in the undirected path a - b - c.
+    directed = nx.DiGraph([("a", "b"), ("c", "b")])
+    undirected = nx.Graph([("b", "a"), ("b", "c")])
+    assert layout_positions(directed, scale=100.0) == layout_positions(undirected, scale=100.0)
 
 
-def test_a_full_ring_spills_over_to_the_next() -> None:
-    # First ring: radius 1150, neighbours at least 30 apart: floor(2π · 1150 / 30) = 240 places.
-    # The 241st isolated node starts the second ring, radius 1150 + 80 = 1230, turned by half a step
-    # (alone on its ring: half a turn, so at (-1230, 0)).
-    graph = nx.Graph()
-    graph.add_nodes_from(f"n{index:03d}" for index in range(241))
-    positions = layout_positions(graph)
-    radii = sorted(round(math.dist(point, (0, 0)), 6) for point in positions.values())
-    assert radii.count(1150.0) == 240 and radii[-1] == 1230.0
-    assert positions["n240"] == (pytest.approx(-1230.0), pytest.approx(0.0, abs=1e-9))
+def test_a_small_component_goes_on_the_row_with_the_isolated_nodes() -> None:
+    # A ring of 20 and a pair: 2 < 0.2 × 20, so the pair is not packed round the ring but put on the row
+    # under it (level, centred on x = 0), followed by the isolated node further right.
+    graph = nx.cycle_graph([f"r{index:02d}" for index in range(20)])
+    graph.add_edge("p", "q")
+    graph.add_node("solo")
+    positions = layout_positions(graph, scale=1000.0)
+    ring_bottom = max(positions[f"r{index:02d}"][1] for index in range(20))
+    (px, py), (qx, qy), (sx, sy) = positions["p"], positions["q"], positions["solo"]
+    assert py == pytest.approx(ring_bottom + 200.0) and qy == pytest.approx(py) and sy == pytest.approx(py)
+    left, right = sorted((px, qx))
+    assert right < sx
+    # The row is centred: the pair's place (its width + 400) then the lone node's (400) around x = 0,
+    # so the row runs from left - 200 to sx + 200.
+    assert left - 200.0 == pytest.approx(-(sx + 200.0))
+
+
+def test_lone_nodes_only_form_a_landscape_grid() -> None:
+    # Five nodes, no link: ceil(√(5 × 1.4 × 0.12 / 0.4)) = ceil(1.45) = 2 columns, 400 apart, rows 120
+    # apart, each row centred on x = 0, in sorted order.
+    graph = nx.empty_graph([f"n{index}" for index in range(5)])
+    assert layout_positions(graph, scale=1000.0) == {
+        "n0": (-200.0, 0.0),
+        "n1": (200.0, 0.0),
+        "n2": (-200.0, 120.0),
+        "n3": (200.0, 120.0),
+        "n4": (0.0, 240.0),
+    }
+
+
+def test_many_lone_nodes_under_a_small_picture_form_a_landscape_grid() -> None:
+    # One pair and 100 lone nodes: rows as wide as the pair (2 × 1000) would hold 5 and make 20 rows; the
+    # grid takes ceil(√(100 × 1.4 × 0.12 / 0.4)) = ceil(6.48) = 7 columns instead, 400 apart round x = 0.
+    graph = nx.Graph([("a", "b")])
+    graph.add_nodes_from(f"n{index:03d}" for index in range(100))
+    positions = layout_positions(graph, scale=1000.0)
+    first_row = [round(positions[f"n{index:03d}"][0]) for index in range(7)]
+    assert first_row == [-1200, -800, -400, 0, 400, 800, 1200]
+    rows = {round(positions[f"n{index:03d}"][1]) for index in range(100)}
+    assert len(rows) == 15  # 14 full rows and one of 2
+
+
+def test_the_default_scale_grows_with_the_square_root_of_the_node_count() -> None:
+    # Two nodes: half-width NODE_SPACING × √2 = 120 × 1.41421… = 169.705…
+    positions = layout_positions(nx.Graph([("a", "b")]))
+    assert sorted(x for x, _ in positions.values()) == [
+        pytest.approx(-120.0 * math.sqrt(2)),
+        pytest.approx(120.0 * math.sqrt(2)),
+    ]
+
+
+def test_a_round_network_is_stretched_to_the_aspect() -> None:
+    # A ring comes out round; with nothing under it, it is stretched to width / height = 1.4, and spans
+    # x in [-scale, scale] with the default scale NODE_SPACING × √30 = 120 × √30.
+    positions = layout_positions(nx.cycle_graph(30))
+    xs, ys = zip(*positions.values(), strict=True)
+    assert (max(xs) - min(xs)) / (max(ys) - min(ys)) == pytest.approx(1.4)
+    assert (min(xs), max(xs)) == (pytest.approx(-120 * math.sqrt(30)), pytest.approx(120 * math.sqrt(30)))
+
+
+def test_discs_do_not_overlap() -> None:
+    # A triangle laid out 10 units wide, with discs of radius 40: pushed apart until centres are at
+    # least 40 + 40 + 6 (NODE_GAP) = 86 apart.
+    positions = layout_positions(nx.complete_graph(3), scale=10.0, sizes={"0": 40, "1": 40, "2": 40})
+    distances = [math.dist(positions[u], positions[v]) for u, v in (("0", "1"), ("1", "2"), ("0", "2"))]
+    assert min(distances) >= 86.0 - 1e-6
 
 
 def test_empty_graph_has_no_positions() -> None:
@@ -177,6 +241,8 @@ def test_empty_graph_has_no_positions() -> None:
     [
         (nx.path_graph(3), {"scale": 0.0}, "scale must be a positive number, got 0.0"),
         (nx.path_graph(3), {"iterations": 0}, "iterations must be at least 1, got 0"),
+        (nx.path_graph(3), {"aspect": -1.0}, "aspect must be a positive number, got -1.0"),
+        (nx.path_graph(3), {"sizes": {"0": 0}}, "Node '0': size 0 must be a positive number"),
         (nx.Graph([("a", "b", {"weight": -1.0})]), {}, "Edge 'a' – 'b': weight -1.0 must be"),
         (nx.Graph([(1, "1")]), {}, "Two nodes of the graph are both written '1'"),
     ],
@@ -330,6 +396,15 @@ def test_legend_lists_groups_then_links_then_cross_border_marks() -> None:
     ]
 
 
+def test_legend_lists_the_other_group_after_the_named_ones() -> None:
+    nodes = [
+        VizNode("a", "A", "Autres domaines", OTHER_COLOR, 10, 0, 0, "A"),
+        VizNode("b", "B", "Tourisme", "#332288", 10, 0, 0, "B"),
+        VizNode("c", "C", "Culture", "#88CCEE", 10, 0, 0, "C"),
+    ]
+    assert [item.label for item in legend_for(nodes, [])] == ["Culture", "Tourisme", "Autres domaines"]
+
+
 def test_legend_refuses_a_group_with_two_colours() -> None:
     nodes = [
         VizNode("a", "A", "Emploi", "#332288", 10, 0, 0, "A"),
@@ -392,7 +467,17 @@ def test_drawing_options_show_the_stable_picture_at_once() -> None:
     assert data["options"]["physics"] == {"enabled": False}
     assert data["options"]["height"] == "480px"
     assert data["options"]["interaction"]["hideEdgesOnDrag"] is False
-    assert data["display"] == {"labelPixels": 14, "allLabelsUpTo": 60}
+    # vis-network draws no label (threshold far above any font size): the script draws them, 13 px for
+    # the smallest node to 16 px for the largest, and keeps 16 + 25 % + 2 = 22 px under the lowest nodes.
+    assert data["options"]["nodes"]["scaling"]["label"] == {"enabled": False, "drawThreshold": 1_000_000}
+    labels = data["display"]["labels"]
+    assert (labels["minPixels"], labels["maxPixels"], labels["color"], labels["halo"]) == (
+        13.0,
+        16.0,
+        "#1F2933",
+        "#FFFFFF",
+    )
+    assert data["display"]["fit"] == {"paddingPixels": 16, "labelRoomPixels": 22, "maxZoom": 1.0}
     assert (data["options"]["nodes"]["scaling"]["min"], data["options"]["nodes"]["scaling"]["max"]) == (
         10.0,
         25.0,
@@ -559,6 +644,34 @@ def test_a_regional_network_of_2000_actors_and_16000_links_is_built() -> None:
     assert 'aria-label="Réseau de coopération : 2\u202f010 acteurs, 16\u202f000 liens."' in fragment
 
 
+# --- the pictures the API builds (sample network) -----------------------------------------------------
+
+
+def test_the_legend_of_the_network_page_shows_the_drawn_colours(sample_store: Store) -> None:
+    index = build_index(sample_store)
+    nodes, edges, items = network_picture(index, [a.key for a in index.actors if a.is_public])
+    listed = {(item.label, item.color) for item in items if item.kind == "node"}
+    assert listed == {(node.group, node.color) for node in nodes}
+    # 13 field families for 9 colours: the 8 most common keep one each, the others share the grey of
+    # « Autres domaines », listed after them. No colour stands for two groups.
+    assert len(listed) == 9 and len({color for _, color in listed}) == 9
+    assert items[8] == LegendItem("Autres domaines", OTHER_COLOR, "node")
+    assert [(item.kind, item.color) for item in items[9:]] == [
+        ("edge-projet", EDGE_COLORS["projet"]),
+        ("edge-partenariat", EDGE_COLORS["partenariat"]),
+        ("edge-transfrontalier", CROSS_BORDER_COLOR),
+        ("cross-border", CROSS_BORDER_COLOR),
+    ]
+
+
+def test_an_actor_has_the_same_colour_on_every_page(sample_store: Store) -> None:
+    index = build_index(sample_store)
+    whole, _, _ = network_picture(index, [a.key for a in index.actors if a.is_public])
+    ego, _, _ = network_picture(index, ego_keys(index, "ressourcerie-lur-berri", depth=1))
+    colors = {node.id: node.color for node in whole}
+    assert len(ego) > 5 and all(node.color == colors[node.id] for node in ego)
+
+
 # --- static files -------------------------------------------------------------------------------------
 
 
@@ -592,7 +705,7 @@ def test_our_script_and_stylesheet_fetch_nothing_from_outside() -> None:
 
 
 @pytest.mark.parametrize(
-    "module", [assets, layout, legend, model, network, palette, texts], ids=lambda m: m.__name__
+    "module", [assets, forces, layout, legend, model, network, palette, texts], ids=lambda m: m.__name__
 )
 def test_docstring_examples_run(module: ModuleType) -> None:
     result = doctest.testmod(module)

@@ -10,21 +10,42 @@ import numpy as np
 from scipy.sparse import coo_array
 from scipy.sparse.csgraph import connected_components
 
-ISOLATED_RING_RADIUS = 1.15
-"""Radius of the first ring of isolated nodes, as a multiple of ``scale``."""
+from maillage.viz.forces import force_layout, principal_axes, separate_discs
 
-ISOLATED_RING_GAP = 0.08
-"""Distance between successive rings of isolated nodes, as a multiple of ``scale``."""
+NODE_SPACING = 120.0
+"""Room per node when no *scale* is given: the main picture then spans a half-width of
+``NODE_SPACING × √(number of nodes)`` canvas units, so nodes (radius 10 to 40 units by default) keep about
+the same density, hence the same size on screen once the picture is fitted, in a network of any size."""
 
-ISOLATED_MIN_SPACING = 0.03
-"""Smallest distance between two neighbours on a ring, as a multiple of ``scale``; a full ring spills
-over to the next one."""
+ASPECT = 1.4
+"""Width / height the whole picture is stretched towards: landscape, like the drawing areas of the pages."""
+
+MAX_STRETCH = 1.5
+"""Largest horizontal stretch applied to reach :data:`ASPECT`; labels are wide, so a horizontal stretch
+gives them room."""
 
 COMPONENT_GAP = 1.0
 """Room left between connected components, in units where a component of n nodes has radius √n."""
 
+SATELLITE_FRACTION = 0.2
+"""Components smaller than this fraction of the largest are not packed around it but put on the shelf,
+under the picture, with the nodes that have no link."""
+
+SHELF_GAP = 0.2
+"""Distance from the lowest node of the main picture to the first row of the shelf, as a multiple of
+``scale``."""
+
+SHELF_SLOT = 0.4
+"""Width of the place of a node with no link on the shelf (room for its label), as a multiple of ``scale``;
+a small component gets its own width plus this."""
+
+SHELF_ROW = 0.12
+"""Height of a row of the shelf (under the height of its tallest component), as a multiple of ``scale``."""
+
+NODE_GAP = 6.0
+"""Smallest room between the discs of two nodes after the overlap-removal pass, in canvas units."""
+
 DEFAULT_ITERATIONS = 50
-_ROW_CHUNK = 128  # rows of the pairwise matrices held at once: memory O(128 · n), fast in cache
 
 
 def _sorted_nodes(graph: nx.Graph) -> list[tuple[str, Hashable]]:
@@ -42,95 +63,11 @@ def _has_neighbour(graph: nx.Graph, node: Hashable) -> bool:
     return any(neighbour != node for neighbour in nx.all_neighbors(graph, node))
 
 
-def _fruchterman_reingold(
-    count: int,
-    sources: np.ndarray,
-    targets: np.ndarray,
-    weights: np.ndarray,
-    *,
-    seed: int,
-    iterations: int,
-) -> np.ndarray:
-    """Fruchterman–Reingold force layout with exact all-pairs repulsion, vectorised with numpy.
-
-    Same model as ``networkx.spring_layout`` (optimal distance ``k = 1/√n`` in the unit square, linear
-    cooling) but about ten times faster at 2,000 nodes, because it works on two coordinate arrays in row
-    blocks instead of an ``n × n × 2`` array.
-    """
-    rng = np.random.default_rng(seed)
-    x, y = rng.random((2, count))
-    k = math.sqrt(1.0 / count)
-    k_squared = k * k
-    temperature = 0.1
-    cooling = temperature / (iterations + 1)
-    force_x = np.empty(count)
-    force_y = np.empty(count)
-    for _ in range(iterations):
-        for start in range(0, count, _ROW_CHUNK):
-            stop = min(count, start + _ROW_CHUNK)
-            dx = x[start:stop, None] - x[None, :]
-            dy = y[start:stop, None] - y[None, :]
-            factor = dx * dx
-            factor += dy * dy
-            np.maximum(factor, 1e-4, out=factor)  # coincident nodes push apart, but finitely
-            np.divide(k_squared, factor, out=factor)
-            force_x[start:stop] = (dx * factor).sum(axis=1)
-            force_y[start:stop] = (dy * factor).sum(axis=1)
-        edge_dx = x[sources] - x[targets]
-        edge_dy = y[sources] - y[targets]
-        pull = weights * np.sqrt(edge_dx * edge_dx + edge_dy * edge_dy) / k
-        pull_x = edge_dx * pull
-        pull_y = edge_dy * pull
-        force_x -= np.bincount(sources, pull_x, count)
-        force_x += np.bincount(targets, pull_x, count)
-        force_y -= np.bincount(sources, pull_y, count)
-        force_y += np.bincount(targets, pull_y, count)
-        length = np.sqrt(force_x * force_x + force_y * force_y)
-        np.maximum(length, 0.01, out=length)
-        step = temperature / length
-        x += force_x * step
-        y += force_y * step
-        temperature -= cooling
-    return np.column_stack((x, y))
-
-
-def _principal_axes(coordinates: np.ndarray) -> np.ndarray:
-    """Centre the points and turn them so their longest extent is horizontal (screens are landscape).
-
-    Each axis is oriented so that its largest component is positive, which makes the result depend only
-    on the points, not on the eigen-solver's choice of sign.
-    """
-    centred = coordinates - coordinates.mean(axis=0)
-    _, vectors = np.linalg.eigh(centred.T @ centred)  # eigenvalues ascending: the major axis is last
-    axes = vectors[:, ::-1].copy()
-    for column in range(2):
-        if axes[np.argmax(np.abs(axes[:, column])), column] < 0:
-            axes[:, column] *= -1
-    return centred @ axes
-
-
-def _ring_positions(count: int, *, scale: float) -> list[tuple[float, float]]:
-    positions: list[tuple[float, float]] = []
-    ring = 0
-    while len(positions) < count:
-        radius = scale * (ISOLATED_RING_RADIUS + ring * ISOLATED_RING_GAP)
-        capacity = max(1, int(2 * math.pi * radius / (scale * ISOLATED_MIN_SPACING)))
-        on_ring = min(capacity, count - len(positions))
-        # Rings after the first are turned by half a step so their nodes fall between the previous ones.
-        offset = 0.5 * (ring % 2)
-        for index in range(on_ring):
-            angle = 2 * math.pi * (index + offset) / on_ring
-            positions.append((radius * math.cos(angle), radius * math.sin(angle)))
-        ring += 1
-    return positions
-
-
-def _pack_components(radii: list[float]) -> tuple[list[tuple[float, float]], float]:
+def _pack_components(radii: list[float]) -> list[tuple[float, float]]:
     """Centres for discs of the given radii (largest first): the first at the origin, the others on orbits.
 
     Each orbit is a circle around what is already placed, ``COMPONENT_GAP`` away; discs go round it side
-    by side, and the discs of an orbit are spread evenly over the whole turn. Returns the centres and
-    the radius of a circle holding every disc.
+    by side, and the discs of an orbit are spread evenly over the whole turn.
     """
     centres: list[tuple[float, float]] = [(0.0, 0.0)]
     inner = outer = radii[0]
@@ -161,7 +98,7 @@ def _pack_components(radii: list[float]) -> tuple[list[tuple[float, float]], flo
         orbit.append((disc, width))
     if orbit:
         close_orbit()
-    return centres, outer
+    return centres
 
 
 def _edge_arrays(
@@ -191,10 +128,14 @@ def _edge_arrays(
     )
 
 
-def _linked_layout(
+def _component_pictures(
     count: int, sources: np.ndarray, targets: np.ndarray, weights: np.ndarray, *, seed: int, iterations: int
-) -> np.ndarray:
-    """Lay out each connected component on its own, then pack the components; radius of the result: 1."""
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Lay out each connected component on its own: ``(its nodes, their coordinates)``, largest first.
+
+    Each picture is centred, turned so its longest extent is horizontal, and given a radius of √(its size),
+    so every component gets about the same room per node.
+    """
     component_count, labels = connected_components(
         coo_array((np.ones(len(sources)), (sources, targets)), shape=(count, count)), directed=False
     )
@@ -203,12 +144,12 @@ def _linked_layout(
     members.sort(key=lambda nodes: (-len(nodes), int(nodes[0])))
     local = np.empty(count, dtype=np.intp)
     edge_component = labels[sources]
-    pictures: list[np.ndarray] = []
+    pictures: list[tuple[np.ndarray, np.ndarray]] = []
     for nodes in members:
         local[nodes] = np.arange(len(nodes))
         inside = edge_component == labels[nodes[0]]
-        picture = _principal_axes(
-            _fruchterman_reingold(
+        picture = principal_axes(
+            force_layout(
                 len(nodes),
                 local[sources[inside]],
                 local[targets[inside]],
@@ -218,37 +159,114 @@ def _linked_layout(
             )
         )
         farthest = float(np.sqrt((picture * picture).sum(axis=1)).max())
-        # Radius √(size): every component gets about the same room per node.
-        pictures.append(picture * (math.sqrt(len(nodes)) / farthest if farthest > 0 else 0.0))
-    centres, outer = _pack_components([math.sqrt(len(nodes)) for nodes in members])
-    coordinates = np.empty((count, 2))
-    for nodes, picture, centre in zip(members, pictures, centres, strict=True):
-        coordinates[nodes] = picture + np.asarray(centre)
-    return coordinates / outer
+        pictures.append((nodes, picture * (math.sqrt(len(nodes)) / farthest if farthest > 0 else 0.0)))
+    return pictures
+
+
+def _shelf(
+    pieces: list[np.ndarray], *, width: float, unit: float, stretch: float
+) -> tuple[list[np.ndarray], float]:
+    """Rows of small pictures under the main one: each piece's coordinates, and the height of the rows.
+
+    *pieces* are small components (in √n units, turned into scale units by *unit* and *stretch*) or single
+    nodes; they go left to right in rows at most *width* wide (a row always takes at least one), each row
+    centred on x = 0, the first row's top at y = 0.
+    """
+    placed: list[np.ndarray] = []
+    row: list[tuple[np.ndarray, float]] = []  # (piece, its place's width) on the row being filled
+    top = 0.0
+
+    def close_row() -> float:
+        used = sum(place for _, place in row)
+        left = -used / 2
+        height = 0.0
+        for piece, place in row:
+            low, high = piece.min(axis=0), piece.max(axis=0)
+            placed.append(piece + np.array([left + place / 2 - (low[0] + high[0]) / 2, top - low[1]]))
+            left += place
+            height = max(height, float(high[1] - low[1]))
+        return height + SHELF_ROW
+
+    for piece in pieces:
+        scaled = piece * unit * np.array([stretch, 1.0])
+        place = float(np.ptp(scaled[:, 0])) + SHELF_SLOT
+        if row and sum(used for _, used in row) + place > width + 1e-9:
+            top += close_row()
+            row = []
+        row.append((scaled, place))
+    if row:
+        top += close_row() - SHELF_ROW
+    return placed, top
+
+
+def _main_picture(
+    pictures: list[tuple[np.ndarray, np.ndarray]],
+) -> tuple[np.ndarray, np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
+    """Pack the components of at least ``SATELLITE_FRACTION`` of the largest one round it, centred on the
+    middle of their bounding box; return their nodes, their coordinates, and the smaller components."""
+    largest = len(pictures[0][0])
+    main = [picture for picture in pictures if len(picture[0]) >= SATELLITE_FRACTION * largest]
+    centres = _pack_components([math.sqrt(len(nodes)) for nodes, _ in main])
+    packed = np.concatenate(
+        [picture + np.asarray(centre) for (_, picture), centre in zip(main, centres, strict=True)]
+    )
+    packed -= (packed.min(axis=0) + packed.max(axis=0)) / 2
+    return np.concatenate([nodes for nodes, _ in main]), packed, pictures[len(main):]
+
+
+def _grid_width(count: int, *, aspect: float) -> float:
+    """Width (units of scale) of a grid of *count* lone nodes whose width / height is about *aspect*:
+    ``⌈√(count × aspect × SHELF_ROW / SHELF_SLOT)⌉`` columns of ``SHELF_SLOT``."""
+    return math.ceil(math.sqrt(count * aspect * SHELF_ROW / SHELF_SLOT)) * SHELF_SLOT
+
+
+def _stretch(
+    width: float, height: float, pieces: list[np.ndarray], *, shelf_width: float, aspect: float
+) -> float:
+    """The horizontal stretch, within [1, MAX_STRETCH], that brings the whole picture closest to *aspect*.
+
+    The main picture is *width* × *height* (√n units); once stretched by s and scaled to a width of 2, it
+    is 2 · height / (width · s) high, and the shelf (whose height hardly depends on s) goes under it.
+    """
+    if height <= 0:
+        return 1.0
+    room = 2.0 / aspect
+    if pieces:
+        _, shelf_height = _shelf(pieces, width=shelf_width, unit=2.0 / width, stretch=1.0)
+        room -= SHELF_GAP + shelf_height
+    wanted = 2.0 * height / (width * room) if room > 0 else MAX_STRETCH
+    return min(max(wanted, 1.0), MAX_STRETCH)
 
 
 def layout_positions(
     graph: nx.Graph,
     *,
     seed: int = 42,
-    scale: float = 1000.0,
+    scale: float | None = None,
     weight: str | None = "weight",
     iterations: int = DEFAULT_ITERATIONS,
+    sizes: Mapping[str, float] | None = None,
+    aspect: float = ASPECT,
 ) -> dict[str, tuple[float, float]]:
     """Place the nodes of *graph* in the plane, the same way every time for a given *seed*.
 
-    Each connected component is laid out by a force model (Fruchterman–Reingold, *iterations* rounds),
-    centred, turned so its longest extent is horizontal, and given a radius of √(its size). The largest
-    component sits at the centre; the others go round it on orbits ``COMPONENT_GAP`` apart, spread
-    evenly (so small components cannot squeeze the main one, as they do in a single force layout). The
-    whole is scaled so that it fits in the disc of radius *scale*; a lone component has its farthest
-    node exactly at distance *scale*.
+    Each connected component is laid out by a force model (Fruchterman–Reingold with ForceAtlas2's
+    degree-weighted repulsion and gravity, *iterations* rounds), centred, turned so its longest extent is
+    horizontal, and given a radius of √(its size). The largest component sits at the centre; components
+    of at least ``SATELLITE_FRACTION`` of its size go round it on orbits ``COMPONENT_GAP`` apart. This
+    main picture is stretched horizontally (by at most ``MAX_STRETCH``) so that the whole picture comes
+    close to *aspect*, then scaled to span x ∈ [-scale, scale], centred on x = 0 and y = 0.
 
-    Nodes with no link to another node are put on a ring of radius ``1.15 × scale`` in the sorted order
-    of their ids, starting east (angle 0) and going round by equal angles; a ring that would put them
-    closer than ``0.03 × scale`` spills over to further rings ``0.08 × scale`` apart.
+    Smaller components and the nodes with no link to another node go on a *shelf* just under the main
+    picture (larger y: vis-network's y axis points down), ``SHELF_GAP × scale`` below its lowest node:
+    rows each centred on x = 0, small components first (largest first), then single nodes in the sorted
+    order of their ids, ``SHELF_SLOT × scale`` apart, rows ``SHELF_ROW × scale`` apart. Rows are as wide
+    as the main picture, or wider when there are so many pieces that a grid of width / height close to
+    *aspect* is wider (then also with no linked node at all).
 
-    The result does not depend on the insertion order of nodes or edges.
+    Last, nodes whose discs (radius ``sizes[node]``) come closer than ``NODE_GAP`` are pushed apart, which
+    can move the picture slightly beyond its nominal bounds. The result does not depend on the insertion
+    order of nodes or edges.
 
     Parameters
     ----------
@@ -258,12 +276,19 @@ def layout_positions(
     seed
         Seed of the random start; another seed gives another, equally valid, picture.
     scale
-        Radius of the picture of linked nodes, in vis-network canvas units.
+        Half-width of the main picture, in vis-network canvas units. By default
+        ``NODE_SPACING × √(number of nodes)``, so nodes keep about the same room, hence the same size on
+        screen once the picture is fitted, whatever the size of the network.
     weight
         Edge attribute that strengthens the pull along an edge (default 1 when absent); ``None`` to
         ignore weights.
     iterations
         Rounds of the force model; fewer is faster and rougher.
+    sizes
+        Radius of each node as drawn, ``{str(node): size}``, for the overlap-removal pass; by default
+        :func:`size_by_degree` of *graph*. Missing nodes count as the smallest size given.
+    aspect
+        Width / height the picture is stretched towards.
 
     Returns
     -------
@@ -273,28 +298,30 @@ def layout_positions(
     Raises
     ------
     ValueError
-        If *scale* or *iterations* is not positive, if a weight is negative or not finite, or if two
-        nodes have the same ``str``.
+        If *scale*, *aspect* or *iterations* is not positive, if a weight is negative or not finite, if a
+        size is not a positive number, or if two nodes have the same ``str``.
 
     Notes
     -----
     Cost: O(Σ nᵢ² · iterations) time over the components (exact repulsion between all pairs of a
-    component), O(128 · n) memory. Measured here with 50 iterations: 0.9 s for one component of 2,000
-    nodes and 16,000 edges; expect about 100× more for 20,000 nodes in one component, where a sampled or
-    multilevel layout should take over.
+    component), O(128 · n) memory. Measured here with 50 iterations: about 1 s for one component of
+    2,000 nodes and 16,000 edges; expect about 100× more for 20,000 nodes in one component, where a
+    sampled or multilevel layout should take over.
 
     Examples
     --------
     >>> graph = nx.Graph([("a", "b")])
     >>> graph.add_nodes_from(["solo-1", "solo-2"])
     >>> positions = layout_positions(graph, scale=100.0)
-    >>> [tuple(round(value) for value in positions[name]) for name in ("solo-1", "solo-2")]
-    [(115, 0), (-115, 0)]
     >>> sorted((round(x), round(y)) for x, y in (positions["a"], positions["b"]))
     [(-100, 0), (100, 0)]
+    >>> [tuple(round(value) for value in positions[name]) for name in ("solo-1", "solo-2")]
+    [(-20, 20), (20, 20)]
     """
-    if not (math.isfinite(scale) and scale > 0):
+    if scale is not None and not (math.isfinite(scale) and scale > 0):
         raise ValueError(f"scale must be a positive number, got {scale!r}.")
+    if not (math.isfinite(aspect) and aspect > 0):
+        raise ValueError(f"aspect must be a positive number, got {aspect!r}.")
     if iterations < 1:
         raise ValueError(f"iterations must be at least 1, got {iterations!r}.")
     position_of: dict[Hashable, int] = {}
@@ -306,16 +333,51 @@ def layout_positions(
             linked.append(name)
         else:
             isolated.append(name)
+    names = linked + isolated
+    if not names:
+        return {}
+    radii = _radii(graph, names, sizes)
+    if scale is None:
+        scale = NODE_SPACING * math.sqrt(len(names))
 
-    positions: dict[str, tuple[float, float]] = {}
+    # In units of `scale` until the last step.
+    coordinates = np.zeros((len(names), 2))
+    shelf_nodes = [np.array([index]) for index in range(len(linked), len(names))]
+    pieces = [np.zeros((1, 2)) for _ in isolated]  # shelf pictures, in √n units
     if linked:
         sources, targets, weights = _edge_arrays(graph, position_of, weight)
-        coordinates = _linked_layout(len(linked), sources, targets, weights, seed=seed, iterations=iterations)
-        for name, (x, y) in zip(linked, (coordinates * scale).tolist(), strict=True):
-            positions[name] = (x, y)
-    for name, point in zip(isolated, _ring_positions(len(isolated), scale=scale), strict=True):
-        positions[name] = point
-    return positions
+        pictures = _component_pictures(
+            len(linked), sources, targets, weights, seed=seed, iterations=iterations
+        )
+        main_nodes, main_picture, satellites = _main_picture(pictures)
+        shelf_nodes = [nodes for nodes, _ in satellites] + shelf_nodes
+        pieces = [picture for _, picture in satellites] + pieces
+        shelf_width = max(2.0, _grid_width(len(pieces), aspect=aspect))
+        width, height = np.ptp(main_picture, axis=0).tolist()
+        stretch = _stretch(width, height, pieces, shelf_width=shelf_width, aspect=aspect)
+        unit = 2.0 / (width * stretch)  # from √n units to units of scale: the main picture is 2 wide
+        coordinates[main_nodes] = main_picture * unit * np.array([stretch, 1.0])
+        shelf_top = float(coordinates[main_nodes, 1].max()) + SHELF_GAP
+    else:
+        stretch = unit = 1.0
+        shelf_top = 0.0
+        shelf_width = _grid_width(len(pieces), aspect=aspect)
+    placed, _ = _shelf(pieces, width=shelf_width, unit=unit, stretch=stretch)
+    for nodes, piece in zip(shelf_nodes, placed, strict=True):
+        coordinates[nodes] = piece + np.array([0.0, shelf_top])
+
+    coordinates = separate_discs(coordinates * scale, radii, gap=NODE_GAP)
+    return {name: (x, y) for name, (x, y) in zip(names, coordinates.tolist(), strict=True)}
+
+
+def _radii(graph: nx.Graph, names: list[str], sizes: Mapping[str, float] | None) -> np.ndarray:
+    if sizes is None:
+        sizes = size_by_degree(graph)
+    for name, size in sizes.items():
+        if not (isinstance(size, (int, float)) and math.isfinite(size) and size > 0):
+            raise ValueError(f"Node {name!r}: size {size!r} must be a positive number.")
+    smallest = min(sizes.values(), default=1.0)
+    return np.array([float(sizes.get(name, smallest)) for name in names])
 
 
 def scale_sizes(

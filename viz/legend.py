@@ -6,7 +6,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from maillage.viz.model import EDGE_KINDS, LegendItem, VizEdge, VizNode
-from maillage.viz.palette import CROSS_BORDER_COLOR, EDGE_COLORS
+from maillage.viz.palette import CROSS_BORDER_COLOR, EDGE_COLORS, OTHER_COLOR
 from maillage.viz.texts import text
 
 
@@ -26,10 +26,10 @@ def reading_order(name: str) -> tuple[str, str]:
 def legend_for(nodes: Sequence[VizNode], edges: Sequence[VizEdge], *, lang: str = "fr") -> list[LegendItem]:
     """Return one legend item per node group, per kind of edge present, and per cross-border mark present.
 
-    Order: groups sorted by name ignoring case and accents (with their nodes' colour), then edge kinds
-    in the order of ``EDGE_KINDS``, then the cross-border link, then the cross-border partner marker.
-    Edge and marker labels come from the catalogue (``maillage.viz.texts``); group labels are the
-    groups' names.
+    Order: groups sorted by name ignoring case and accents (with their nodes' colour), a group coloured
+    ``OTHER_COLOR`` (the "other" category) after the others; then edge kinds in the order of
+    ``EDGE_KINDS``, then the cross-border link, then the cross-border partner marker. Edge and marker
+    labels come from the catalogue (``maillage.viz.texts``); group labels are the groups' names.
 
     Raises
     ------
@@ -56,7 +56,10 @@ def legend_for(nodes: Sequence[VizNode], edges: Sequence[VizEdge], *, lang: str 
                 "colour nodes by group with maillage.viz.palette.colors_for."
             )
     items = [
-        LegendItem(group, group_colors[group], "node") for group in sorted(group_colors, key=reading_order)
+        LegendItem(group, group_colors[group], "node")
+        for group in sorted(
+            group_colors, key=lambda name: (group_colors[name].upper() == OTHER_COLOR, reading_order(name))
+        )
     ]
     kinds_present = {edge.kind for edge in edges}
     items += [

@@ -8,17 +8,26 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import re
 from collections.abc import Sequence
 from typing import Any
 
 import jinja2
-from maillage.viz.assets import NETWORK_SCRIPT, script_urls, static_dir, static_url, stylesheet_urls
-from maillage.viz.model import LegendItem, VizEdge, VizNode
-from maillage.viz.palette import CROSS_BORDER_COLOR, EDGE_COLORS, HIGHLIGHT_COLOR, NODE_BORDER_COLOR
-from maillage.viz.texts import check_language, counted, text
 from markupsafe import Markup
 from pyvis.network import Network
+
+from maillage.viz.assets import NETWORK_SCRIPT, script_urls, static_dir, static_url, stylesheet_urls
+from maillage.viz.model import LegendItem, VizEdge, VizNode
+from maillage.viz.palette import (
+    CROSS_BORDER_COLOR,
+    EDGE_COLORS,
+    HIGHLIGHT_COLOR,
+    LABEL_COLOR,
+    LABEL_HALO_COLOR,
+    NODE_BORDER_COLOR,
+)
+from maillage.viz.texts import check_language, counted, text
 
 __all__ = ["render_network", "network_data", "embed_json", "static_dir", "script_urls", "stylesheet_urls"]
 
@@ -26,18 +35,32 @@ _ELEMENT_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}")
 LARGE_NETWORK_EDGES = 2000
 """From this many edges, edges are hidden while the user drags or zooms, to keep the page responsive."""
 
-LABEL_PIXELS = 14
-"""On-screen size, in CSS pixels, of the labels of the smallest nodes in the first view of a small network
-(of the largest nodes in a large one), whatever the zoom needed to show the whole network."""
+LABEL_PIXELS = (13.0, 16.0)
+"""On-screen font size, in CSS pixels, of the labels of the smallest and of the largest nodes, whatever the
+zoom: zooming in makes room between nodes, so more labels are shown, never bigger ones."""
 
-ALL_LABELS_UP_TO = 60
-"""Largest network whose labels are all readable in the first view. In bigger ones labels grow with their
-node, so the hubs are named at once and the others appear as the user zooms in (vis-network does not draw
-labels under ``LABEL_THRESHOLD_PIXELS``); this keeps the first view legible."""
+LABEL_GAP_PIXELS = 2.0
+"""Room between a node and its label, in CSS pixels; also kept above and below a label."""
 
-LABEL_THRESHOLD_PIXELS = 7
-LABEL_MAX_PIXELS = 24
-"""Labels stop growing on screen past this size when the user zooms in."""
+LABEL_SPACING_PIXELS = 6.0
+"""Room kept free on each side of a label, in CSS pixels, so two labels side by side never read as one."""
+
+LABEL_HALO_PIXELS = 3.5
+"""Width of the white outline drawn round the letters, so a label stays readable over links."""
+
+LABEL_KEEP_CLEAR = 0.6
+"""A label is not drawn where it would cover this fraction of the radius round the centre of a node at
+least as big as its own: labels may brush past nodes, never hide the important ones."""
+
+FIT_PADDING_PIXELS = 16
+"""Room left round the nodes when the network is framed, in CSS pixels."""
+
+FIT_MAX_ZOOM = 1.0
+"""Framing never zooms in further than this (a network of two nodes is not drawn huge)."""
+
+VIS_LABELS_OFF = 1_000_000
+"""vis-network's ``drawThreshold`` (pixels): above any real font size, so vis-network never draws labels
+itself; maillage-network.js draws them, without overlaps."""
 
 FONT_FACE = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'DejaVu Sans', sans-serif"
 
@@ -157,31 +180,43 @@ def _options(*, height_px: int, edge_count: int, sizes: Sequence[float]) -> dict
             "navigationButtons": False,
             "keyboard": {"enabled": True, "bindToWindow": False},
             "multiselect": False,
+            "zoomSpeed": 0.6,
         },
         "nodes": {
             "shape": "dot",
-            "font": {
-                "size": 16,
-                "face": FONT_FACE,
-                "color": "#1F2933",
-                "strokeWidth": 4,
-                "strokeColor": "#FFFFFF",
-            },
-            # Maps each node's value to itself (min and max are the actual extremes); the label sizes in
-            # canvas units are set by the script from the zoom of the first view.
+            # Maps each node's value to itself (min and max are the actual extremes), so a node's radius in
+            # canvas units is its size. Labels are drawn by maillage-network.js (see VIS_LABELS_OFF).
             "scaling": {
                 "min": smallest,
                 "max": largest,
-                "label": {
-                    "enabled": True,
-                    "min": LABEL_PIXELS,
-                    "max": LABEL_PIXELS * 1.15,
-                    "maxVisible": LABEL_MAX_PIXELS,
-                    "drawThreshold": LABEL_THRESHOLD_PIXELS,
-                },
+                "label": {"enabled": False, "drawThreshold": VIS_LABELS_OFF},
             },
         },
         "edges": {"smooth": False, "selectionWidth": 1.5, "hoverWidth": 1},
+    }
+
+
+def _display() -> dict[str, Any]:
+    """How maillage-network.js draws labels and frames the network (see the constants above)."""
+    smallest, largest = LABEL_PIXELS
+    return {
+        "labels": {
+            "minPixels": smallest,
+            "maxPixels": largest,
+            "gapPixels": LABEL_GAP_PIXELS,
+            "spacingPixels": LABEL_SPACING_PIXELS,
+            "haloPixels": LABEL_HALO_PIXELS,
+            "keepClearFraction": LABEL_KEEP_CLEAR,
+            "face": FONT_FACE,
+            "color": LABEL_COLOR,
+            "halo": LABEL_HALO_COLOR,
+        },
+        "fit": {
+            "paddingPixels": FIT_PADDING_PIXELS,
+            # Room under the lowest nodes for their labels.
+            "labelRoomPixels": math.ceil(largest * 1.25 + LABEL_GAP_PIXELS),
+            "maxZoom": FIT_MAX_ZOOM,
+        },
     }
 
 
@@ -208,8 +243,9 @@ def network_data(
     ``url`` (nodes) and ``kind``, ``crossBorder``, ``weight`` (edges) for the page's scripts. Edges keep
     their input order in their ids (``e0``, ``e1``, …) but are listed ordinary links first, then
     suggestions, then cross-border links, so the marked ones are drawn on top. ``options`` are
-    vis-network's; ``display`` tells the script how to size labels (:data:`LABEL_PIXELS`,
-    :data:`ALL_LABELS_UP_TO`). Node sizes are sent as ``value``.
+    vis-network's (which draws no label itself); ``display`` tells the script how to draw the labels
+    (``labels``: :data:`LABEL_PIXELS`, …) and frame the network (``fit``). Node sizes are sent as
+    ``value``.
 
     Raises
     ------
@@ -235,8 +271,8 @@ def network_data(
         height_px=height_px, edge_count=len(edges), sizes=[data["value"] for data in net.nodes]
     )
     vis_nodes, vis_edges, _heading, _height, _width, options_json = net.get_network_data()
-    display = {"labelPixels": LABEL_PIXELS, "allLabelsUpTo": ALL_LABELS_UP_TO}
-    return {"nodes": vis_nodes, "edges": vis_edges, "options": json.loads(options_json), "display": display}
+    options = json.loads(options_json)
+    return {"nodes": vis_nodes, "edges": vis_edges, "options": options, "display": _display()}
 
 
 def render_network(
@@ -253,14 +289,18 @@ def render_network(
     The fragment holds the drawing area ``<div id="{element_id}">``, a ``<ul class="legende">`` with one
     ``<li>`` per legend item (present even when empty, so pages look alike), the data as
     ``<script type="application/json" id="{element_id}-data">`` (see :func:`embed_json`) and
-    ``<script src="/static/viz/maillage-network.js" defer>``, which draws it with physics off. No inline
-    JavaScript, no outside URL. The page must load :func:`script_urls` and :func:`stylesheet_urls`.
+    ``<script src="/static/viz/maillage-network.js" defer>``, which draws it with physics off, framed so
+    the nodes fill the drawing area. No inline JavaScript, no outside URL. The page must load
+    :func:`script_urls` and :func:`stylesheet_urls`.
 
-    Every text from the data (labels, tooltips, legend) is escaped; tooltips are shown as plain text. A
-    click on a node with a ``url`` goes there. In the browser, ``window.maillageNetwork`` is the
-    ``vis.Network`` drawn last, ``window.maillageNetworks[element_id]`` holds ``{id, network, nodes,
-    edges}`` (the two ``vis.DataSet``) for each fragment, and ``window.maillageNetworkReady`` becomes
-    ``true`` after the first drawing.
+    Labels keep the same size on screen at any zoom (:data:`LABEL_PIXELS`) and are drawn biggest node
+    first, only where they overlap no other label: the first view names the main actors, zooming in or
+    hovering names the others. Every text from the data (labels, tooltips, legend) is escaped; tooltips
+    are shown as plain text. A click on a node with a ``url`` goes there; a double click on the background
+    frames the network again. In the browser, ``window.maillageNetwork`` is the ``vis.Network`` drawn
+    last, ``window.maillageNetworks[element_id]`` holds ``{id, network, nodes, edges, shownLabels}`` (the
+    two ``vis.DataSet`` and the boxes of the labels drawn last) for each fragment, and
+    ``window.maillageNetworkReady`` becomes ``true`` after the first drawing.
 
     Parameters
     ----------

@@ -42,6 +42,12 @@ NODE_BORDER_COLOR = "#2B3137"
 HIGHLIGHT_COLOR = "#0072B2"
 """Outline of a selected node (Okabe–Ito blue)."""
 
+LABEL_COLOR = "#1F2933"
+"""Text of the node labels (the pages' text colour)."""
+
+LABEL_HALO_COLOR = "#FFFFFF"
+"""Outline round the letters of a label (the drawing's background), so it stays readable over links."""
+
 
 def colors_for(keys: Iterable[str]) -> dict[str, str]:
     """Give each distinct key a colour of :data:`CATEGORY_COLORS`, in sorted key order.

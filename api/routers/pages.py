@@ -56,6 +56,7 @@ def actor_page(
         index,
         sorted(set(ego_keys(index, actor_id, depth=profondeur)) | {s.target for s in synergies}),
         suggestions=synergies,
+        aspect=2.0,  # the actor page draws in a wide, low frame
     )
     fragment = render_network(nodes, edges, legend=legend, element_id="ego", height_px=480)
     return render_page(

@@ -12,13 +12,14 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from playwright.sync_api import Page
+
 from maillage.viz.assets import script_urls, static_dir, stylesheet_urls
 from maillage.viz.layout import layout_positions, size_by_degree
 from maillage.viz.legend import legend_for
 from maillage.viz.model import VizEdge, VizNode
 from maillage.viz.network import render_network
 from maillage.viz.palette import colors_for
-from playwright.sync_api import Page
 
 pytestmark = pytest.mark.browser
 
@@ -249,3 +250,121 @@ def test_hostile_text_is_shown_as_text_never_run(page: Page, site: Callable[[str
     assert page.evaluate("typeof window.pwned") == "undefined"
     assert page.console_errors == []  # type: ignore[attr-defined]
     assert page.external_requests == []  # type: ignore[attr-defined]
+
+
+# A crowded network like the sample one: 70 linked actors with long names, a few hubs, five lone actors.
+PLACES = ("du Seignanx", "de Tarnos", "d'Hendaye", "du Pays basque", "Sud Landes", "de Bidasoa")
+KINDS = ("Coopérative", "Association", "Atelier", "Communauté de communes", "Chantier d'insertion")
+
+
+def crowded_network() -> tuple[list[VizNode], list[VizEdge]]:
+    graph = nx.relabel_nodes(nx.powerlaw_cluster_graph(70, 3, 0.3, seed=3), lambda index: f"a{index:02d}")
+    graph.add_nodes_from(f"seul{index}" for index in range(5))
+    positions = layout_positions(graph, seed=42)
+    sizes = size_by_degree(graph)
+    nodes = []
+    for index, name in enumerate(sorted(graph.nodes)):
+        label = f"{KINDS[index % len(KINDS)]} {PLACES[index % len(PLACES)]} n° {index}"
+        nodes.append(VizNode(name, label, "Emploi", "#332288", sizes[name], *positions[name], label))
+    edges = [VizEdge(u, v, "projet", f"{u} – {v}") for u, v in sorted(graph.edges)]
+    return nodes, edges
+
+
+def drawn_picture(page: Page) -> dict:
+    """Where each node and each shown label is on screen (CSS pixels of the drawing area), and its size."""
+    return page.evaluate(
+        """() => {
+            const handle = window.maillageNetworks.reseau;
+            const network = handle.network;
+            const canvas = document.querySelector('#reseau canvas');
+            const positions = network.getPositions();
+            const nodes = {};
+            for (const id of Object.keys(positions)) {
+                nodes[id] = network.canvasToDOM(positions[id]);
+            }
+            const size = {width: canvas.clientWidth, height: canvas.clientHeight};
+            return {nodes, labels: handle.shownLabels, ...size};
+        }"""
+    )
+
+
+def test_a_crowded_network_fills_the_frame_with_readable_labels(
+    page: Page, site: Callable[[str, str], str], screenshot: Callable[[Page, str], Path]
+) -> None:
+    nodes, edges = crowded_network()
+    fragment = render_network(nodes, edges, legend=legend_for(nodes, edges), height_px=600)
+    open_network(page, site("foule.html", page_shell("Réseau dense", fragment)))
+    screenshot(page, "viz-network-crowded")
+    picture = drawn_picture(page)
+    width, height = picture["width"], picture["height"]
+
+    # The linked actors fill the frame: most of one of its sides, much of the other (before, a far ring of
+    # lone actors left them the middle third of both).
+    linked = [point for name, point in picture["nodes"].items() if name.startswith("a")]
+    shares = sorted(
+        (
+            (max(p["x"] for p in linked) - min(p["x"] for p in linked)) / width,
+            (max(p["y"] for p in linked) - min(p["y"] for p in linked)) / height,
+        )
+    )
+    assert shares[0] > 0.6 and shares[1] > 0.7
+    # The lone actors sit in a row just under them, inside the frame.
+    lone = [point for name, point in picture["nodes"].items() if name.startswith("seul")]
+    lowest_linked = max(p["y"] for p in linked)
+    assert all(lowest_linked < p["y"] < height for p in lone)
+    assert max(p["y"] for p in lone) - lowest_linked < 0.25 * height
+
+    # Labels: no two overlap, all inside the frame, the biggest actor is named, not everyone is.
+    labels = picture["labels"]
+    for first_index, first in enumerate(labels):
+        assert 0 <= first["left"] and first["right"] <= width
+        assert 0 <= first["top"] and first["bottom"] <= height
+        for second in labels[first_index + 1 :]:
+            apart = (
+                first["right"] <= second["left"] or second["right"] <= first["left"]
+                or first["bottom"] <= second["top"] or second["bottom"] <= first["top"]
+            )
+            assert apart, (first, second)
+    biggest = max(nodes, key=lambda node: (node.size, -nodes.index(node)))
+    named = {label["id"] for label in labels}
+    assert biggest.id in named
+    assert 15 <= len(named) < len(nodes)
+    assert page.console_errors == []  # type: ignore[attr-defined]
+
+
+def test_zooming_in_names_more_of_the_actors_in_view(page: Page, site: Callable[[str, str], str]) -> None:
+    nodes, edges = crowded_network()
+    fragment = render_network(nodes, edges, legend=[], height_px=600)
+    open_network(page, site("foule-zoom.html", page_shell("Réseau dense", fragment)))
+
+    def named_share() -> float:
+        picture = drawn_picture(page)
+        in_view = {
+            name for name, point in picture["nodes"].items()
+            if 0 <= point["x"] <= picture["width"] and 0 <= point["y"] <= picture["height"]
+        }
+        return len({label["id"] for label in picture["labels"]} & in_view) / len(in_view)
+
+    before = named_share()
+    page.evaluate(
+        """() => {
+            const network = window.maillageNetwork;
+            network.moveTo({position: network.getViewPosition(), scale: network.getScale() * 3});
+        }"""
+    )
+    page.wait_for_timeout(100)  # one frame
+    assert named_share() > before
+
+
+def test_hovering_an_unnamed_actor_names_it(page: Page, site: Callable[[str, str], str]) -> None:
+    nodes, edges = crowded_network()
+    fragment = render_network(nodes, edges, legend=[], height_px=600)
+    open_network(page, site("foule-survol.html", page_shell("Réseau dense", fragment)))
+    named = {label["id"] for label in drawn_picture(page)["labels"]}
+    unnamed = next(node for node in nodes if node.id not in named and node.id.startswith("a"))
+
+    assert hover_node(page, unnamed.id).startswith(unnamed.label)
+    page.wait_for_function(
+        "(id) => window.maillageNetworks.reseau.shownLabels.some((label) => label.id === id)", arg=unnamed.id
+    )
+    assert page.console_errors == []  # type: ignore[attr-defined]
