@@ -43,12 +43,21 @@ class ProjectRef(BaseModel):
     role: ConceptRef | None
 
 
+class ProvenancePublic(BaseModel):
+    source: str | None
+    created: str | None
+    modified: str | None
+    created_by: str | None
+    runs: list[str]
+
+
 class ActorDetail(ActorPublic):
     offers: list[ConceptRef]
     needs: list[ConceptRef]
     projects: list[ProjectRef]
     partners: list[str]
     homepage: str | None
+    provenance: ProvenancePublic | None = None
 
 
 class ReasonPublic(BaseModel):

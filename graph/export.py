@@ -31,9 +31,10 @@ class ExportError(ValueError):
     """An unknown export format."""
 
 
-def network_graphs(store: Store) -> list[URIRef]:
-    """The named graphs holding imported networks."""
-    return sorted(g for g in store.graphs() if str(g).startswith(GRAPH_BASE + "network/"))
+def network_graphs(store: Store, *, provenance: bool = False) -> list[URIRef]:
+    """The named graphs holding imported networks (and, if asked, their provenance graphs)."""
+    prefixes = (GRAPH_BASE + "network/", GRAPH_BASE + "provenance/") if provenance else (GRAPH_BASE + "network/",)
+    return sorted(g for g in store.graphs() if str(g).startswith(prefixes))
 
 
 def public_graph(store: Store, *, graphs: list[URIRef] | None = None) -> Graph:
@@ -54,7 +55,7 @@ def serialize(store: Store, format_name: str, *, graphs: list[URIRef] | None = N
     rdflib_format = FORMATS[format_name][0]
     if format_name == "nquads":
         dataset = Dataset()
-        for name in graphs if graphs is not None else network_graphs(store):
+        for name in graphs if graphs is not None else network_graphs(store, provenance=True):
             target = dataset.graph(name)
             for s, p, o, _g in public_quads(store, graph=name):
                 target.add((s, p, o))

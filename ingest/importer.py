@@ -6,8 +6,9 @@ from pathlib import Path
 
 from rdflib import RDF, URIRef
 
-from maillage.graph.stores.base import Store
+from maillage.graph.stores.base import Store, Upsert
 from maillage.ingest.concepts import ConceptMatcher
+from maillage.ingest.provenance import record_run
 from maillage.ingest.readers.csv import read_csv
 from maillage.ingest.readers.rdf import FORMATS as RDF_FORMATS
 from maillage.ingest.readers.rdf import RDFRefusedError, read_rdf
@@ -113,12 +114,23 @@ def import_path(store: Store, path: Path, *, dry_run: bool = False, keep_valid: 
         raise ImportRefusedError(report)
     graph = URIRef(str(mapped.network).replace("/id/network/", "/graph/network/"))
     managed = {s: frozenset(p) for s, p in mapped.managed.items()}
-    counts = store.replace_subjects(graph, mapped.triples, managed=managed, dry_run=dry_run)  # type: ignore[arg-type]
+    plan = store.plan_upsert(graph, mapped.triples, managed=managed)  # type: ignore[arg-type]
+    return _finish(store, plan, report, network=mapped.network, source=path.name, dry_run=dry_run)
+
+
+def _finish(
+    store: Store, plan: Upsert, report: ImportReport, *, network: URIRef, source: str, dry_run: bool
+) -> ImportReport:
+    """Record the counts, add the provenance, and commit — or, in a dry run, only count."""
+    counts = plan.counts()
     report.created, report.updated, report.unchanged = (
         counts["created"],
         counts["updated"],
         counts["unchanged"],
     )
+    if not dry_run:
+        record_run(store, plan, network=network, source=source)
+        store.commit(plan.transaction)
     return report
 
 
@@ -165,10 +177,5 @@ def import_rdf(store: Store, path: Path, *, dry_run: bool = False) -> ImportRepo
     if report.problems:
         raise ImportRefusedError(report)
     target = URIRef(str(networks[0]).replace("/id/network/", "/graph/network/"))
-    counts = store.replace_subjects(target, mapped.triples, dry_run=dry_run)  # type: ignore[arg-type]
-    report.created, report.updated, report.unchanged = (
-        counts["created"],
-        counts["updated"],
-        counts["unchanged"],
-    )
-    return report
+    plan = store.plan_upsert(target, mapped.triples)  # type: ignore[arg-type]
+    return _finish(store, plan, report, network=networks[0], source=path.name, dry_run=dry_run)  # type: ignore[arg-type]

@@ -17,6 +17,7 @@ GRAPH_BASE = BASE + "graph/"
 DATA_KINDS = frozenset(
     {
         "actor",
+        "import-run",
         "project",
         "network",
         "membership",
@@ -84,6 +85,11 @@ def concept_iri(scheme: str, key: str) -> URIRef:
     if scheme not in CONCEPT_SCHEMES:
         raise IRIError(f"Schéma de concepts inconnu : « {scheme} »")
     return URIRef(f"{CONCEPT_BASE}{scheme}/{_check_key(key)}")
+
+
+def provenance_graph(slug: str) -> URIRef:
+    """The named graph holding the provenance (import runs, created / modified dates) of one network."""
+    return URIRef(f"{GRAPH_BASE}provenance/{_check_key(slug)}")
 
 
 def network_graph(slug: str) -> URIRef:

@@ -7,13 +7,14 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from rdflib import URIRef
 
-from maillage.api.deps import IndexDep, LangDep
+from maillage.api.deps import IndexDep, LangDep, StateDep
 from maillage.api.errors import APIError
 from maillage.api.present import actor_detail, actor_public, public_actor, synergy_public
-from maillage.api.schemas import ActorDetail, ActorPublic, Page, SynergyPublic
+from maillage.api.schemas import ActorDetail, ActorPublic, Page, ProvenancePublic, SynergyPublic
 from maillage.graph.index import ActorRecord, NetworkIndex
 from maillage.graph.synergies import synergies_for_actor
 from maillage.ingest.concepts import normalise as fold
+from maillage.ingest.provenance import read_provenance
 from maillage.ontology.iri import key_of
 
 router = APIRouter(prefix="/api/actors", tags=["acteurs"])
@@ -107,8 +108,18 @@ def list_actors(
 
 
 @router.get("/{actor_id}", response_model=ActorDetail, summary="Un acteur")
-def get_actor(actor_id: str, index: IndexDep, lang: LangDep = "fr") -> ActorDetail:
-    return actor_detail(index, public_actor(index, actor_id), lang)
+def get_actor(actor_id: str, index: IndexDep, state: StateDep, lang: LangDep = "fr") -> ActorDetail:
+    actor = public_actor(index, actor_id)
+    detail = actor_detail(index, actor, lang)
+    found = read_provenance(state.store, actor.iri)
+    detail.provenance = ProvenancePublic(
+        source=found.source,
+        created=found.created,
+        modified=found.modified,
+        created_by=found.created_by,
+        runs=list(found.runs),
+    )
+    return detail
 
 
 @router.get(

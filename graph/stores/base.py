@@ -10,6 +10,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from rdflib.term import BNode, Literal, URIRef
@@ -117,9 +118,7 @@ class Store(abc.ABC):
         """
         transaction = Transaction(self)
         yield transaction
-        if not transaction.is_empty:
-            self._commit(transaction)
-            self.generation += 1
+        self.commit(transaction)
 
     def add_all(self, quads: Iterable[Quad]) -> None:
         """Add quads in one transaction."""
@@ -143,6 +142,39 @@ class Store(abc.ABC):
             return o
         return None
 
+    def commit(self, transaction: Transaction) -> None:
+        """Apply a prepared transaction (see `plan_upsert`) atomically; an empty one writes nothing."""
+        if not transaction.is_empty:
+            self._commit(transaction)
+            self.generation += 1
+
+    def plan_upsert(
+        self,
+        graph: URIRef,
+        triples_by_subject: dict[Subject, set[tuple[Subject, URIRef, Object]]],
+        *,
+        managed: dict[Subject, frozenset[URIRef]] | None = None,
+    ) -> Upsert:
+        """Plan making each subject's triples in `graph` exactly the given ones (nothing written).
+
+        With `managed`, only the listed predicates of a subject are replaced (an import of needs alone must
+        not erase the actor's name). The caller may add to `plan.transaction` (provenance) before `commit`.
+        """
+        plan = Upsert(transaction=Transaction(self))
+        for subject, wanted in triples_by_subject.items():
+            everything = set(self.triples(subject, None, None, graph))
+            predicates = managed.get(subject) if managed is not None else None
+            current = everything if predicates is None else {t for t in everything if t[1] in predicates}
+            if current == wanted:
+                plan.unchanged += 1
+                continue
+            plan.changes[subject] = "updated" if everything else "created"
+            for s, p, o in current - wanted:
+                plan.transaction.remove((s, p, o, graph))
+            for s, p, o in wanted - current:
+                plan.transaction.add((s, p, o, graph))
+        return plan
+
     def replace_subjects(
         self,
         graph: URIRef,
@@ -151,27 +183,26 @@ class Store(abc.ABC):
         managed: dict[Subject, frozenset[URIRef]] | None = None,
         dry_run: bool = False,
     ) -> dict[str, int]:
-        """Upsert: make each subject's triples in `graph` exactly the given ones, in one transaction.
+        """Upsert in one transaction (`plan_upsert` then `commit`); returns counts by subject
+        ``{"created": n, "updated": n, "unchanged": n}``. With `dry_run`, nothing is written."""
+        plan = self.plan_upsert(graph, triples_by_subject, managed=managed)
+        if not dry_run:
+            self.commit(plan.transaction)
+        return plan.counts()
 
-        With `managed`, only the listed predicates of a subject are replaced (an import of needs alone must
-        not erase the actor's name). With `dry_run`, nothing is written. Returns counts
-        ``{"created": n, "updated": n, "unchanged": n}`` by subject.
-        """
-        counts = {"created": 0, "updated": 0, "unchanged": 0}
-        transaction = Transaction(self)
-        for subject, wanted in triples_by_subject.items():
-            everything = set(self.triples(subject, None, None, graph))
-            predicates = managed.get(subject) if managed is not None else None
-            current = everything if predicates is None else {t for t in everything if t[1] in predicates}
-            if current == wanted:
-                counts["unchanged"] += 1
-                continue
-            counts["created" if not everything else "updated"] += 1
-            for s, p, o in current - wanted:
-                transaction.remove((s, p, o, graph))
-            for s, p, o in wanted - current:
-                transaction.add((s, p, o, graph))
-        if not dry_run and not transaction.is_empty:
-            self._commit(transaction)
-            self.generation += 1
-        return counts
+
+@dataclass
+class Upsert:
+    """A planned upsert: its transaction, which subjects it creates or updates, how many it leaves alone."""
+
+    transaction: Transaction
+    changes: dict[Subject, str] = field(default_factory=dict)
+    unchanged: int = 0
+
+    def counts(self) -> dict[str, int]:
+        values = list(self.changes.values())
+        return {
+            "created": values.count("created"),
+            "updated": values.count("updated"),
+            "unchanged": self.unchanged,
+        }

@@ -1,0 +1,88 @@
+"""Provenance of imports (PROV-O, DCTERMS): which run created or last changed each entity, and when.
+
+It lives in its own named graph per network (`graph/provenance/{slug}`), so that comparing an import with
+the store never sees it: an import that changes nothing leaves no trace at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from rdflib import RDF, RDFS, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, XSD
+
+from maillage.graph.stores.base import Store, Upsert
+from maillage.ontology.iri import data_iri, key_of, provenance_graph
+
+
+def record_run(
+    store: Store, plan: Upsert, *, network: URIRef, source: str, now: dt.datetime | None = None
+) -> URIRef | None:
+    """Add the provenance of a planned import to its transaction; None when the import changes nothing.
+
+    The run is a `prov:Activity` (label, start time, source); a created entity gets `prov:wasGeneratedBy` and
+    `dct:created`, every changed entity `dct:modified` (replacing the previous one) and
+    `prov:wasInfluencedBy` the run.
+    """
+    if not plan.changes:
+        return None
+    moment = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(microsecond=0)
+    stamp = Literal(moment.strftime("%Y-%m-%dT%H:%M:%SZ"), datatype=XSD.dateTime)
+    graph = provenance_graph(key_of(str(network)))
+    run = data_iri("import-run", moment.strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8])
+    tx = plan.transaction
+    counts = plan.counts()
+    tx.add((run, RDF.type, PROV.Activity, graph))
+    tx.add((run, RDFS.label, Literal(f"Import de « {source} »", lang="fr"), graph))
+    tx.add((run, PROV.startedAtTime, stamp, graph))
+    tx.add((run, DCTERMS.source, Literal(source), graph))
+    tx.add(
+        (
+            run,
+            RDFS.comment,
+            Literal(f"{counts['created']} entité(s) créée(s), {counts['updated']} mise(s) à jour", lang="fr"),
+            graph,
+        )
+    )
+    for subject, change in plan.changes.items():
+        if change == "created":
+            tx.add((subject, PROV.wasGeneratedBy, run, graph))
+            tx.add((subject, DCTERMS.created, stamp, graph))
+        for old in store.triples(subject, DCTERMS.modified, None, graph):
+            tx.remove((*old, graph))
+        tx.add((subject, DCTERMS.modified, stamp, graph))
+        tx.add((subject, PROV.wasInfluencedBy, run, graph))
+    return run
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where an entity comes from: its source row, the runs that created and last changed it, and when."""
+
+    source: str | None
+    created: str | None
+    modified: str | None
+    created_by: str | None
+    runs: tuple[str, ...]
+
+
+def read_provenance(store: Store, entity: URIRef) -> Provenance:
+    """The provenance of one entity, from its network graph (source) and the provenance graphs."""
+    source = created = modified = created_by = None
+    runs: list[str] = []
+    for _s, predicate, obj, graph in store.quads(entity, None, None, None):
+        if predicate == DCTERMS.source and "/graph/network/" in str(graph):
+            source = str(obj)
+        elif "/graph/provenance/" not in str(graph):
+            continue
+        elif predicate == DCTERMS.created:
+            created = str(obj)
+        elif predicate == DCTERMS.modified:
+            modified = str(obj)
+        elif predicate == PROV.wasGeneratedBy:
+            created_by = str(obj)
+        elif predicate == PROV.wasInfluencedBy:
+            runs.append(str(obj))
+    return Provenance(source, created, modified, created_by, tuple(sorted(runs)))
