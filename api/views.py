@@ -69,7 +69,11 @@ def tooltip(index: NetworkIndex, actor: ActorRecord) -> str:
 
 
 def network_picture(
-    index: NetworkIndex, keys: Iterable[str], *, mode: str = "domaine", suggestions: Iterable[Synergy] = (),
+    index: NetworkIndex,
+    keys: Iterable[str],
+    *,
+    mode: str = "domaine",
+    suggestions: Iterable[Synergy] = (),
     aspect: float = ASPECT,
 ) -> tuple[list[VizNode], list[VizEdge], list[LegendItem]]:
     """Nodes, edges and legend for the public actors `keys` and the collaborations among them.
@@ -88,9 +92,18 @@ def network_picture(
     groups = {key: name if name in palette else OTHER_GROUPS[mode] for key, name in groups.items()}
     palette[OTHER_GROUPS[mode]] = OTHER_COLOR
     nodes = [
-        VizNode(id=a.key, label=a.label, group=groups[a.key], color=palette[groups[a.key]],
-                size=float(sizes[a.key]), x=positions[a.key][0], y=positions[a.key][1],
-                title=tooltip(index, a), url=f"/actors/{a.key}", cross_border=a.country == "ES")
+        VizNode(
+            id=a.key,
+            label=a.label,
+            group=groups[a.key],
+            color=palette[groups[a.key]],
+            size=float(sizes[a.key]),
+            x=positions[a.key][0],
+            y=positions[a.key][1],
+            title=tooltip(index, a),
+            url=f"/actors/{a.key}",
+            cross_border=a.country == "ES",
+        )
         for a in actors
     ]
     country = {a.key: a.country for a in actors}
@@ -102,13 +115,28 @@ def network_picture(
         title = ("Projets communs : " + ", ".join(names)) if names else "Partenariat"
         if projects and data.get("partnership"):
             title += "\nPartenariat"
-        edges.append(VizEdge(source=u, target=v, kind=kind, title=title, weight=float(len(projects) or 1),
-                             cross_border=country[u] != country[v]))
+        edges.append(
+            VizEdge(
+                source=u,
+                target=v,
+                kind=kind,
+                title=title,
+                weight=float(len(projects) or 1),
+                cross_border=country[u] != country[v],
+            )
+        )
     shown = set(keys)
     for synergy in suggestions:
         if synergy.source in shown and synergy.target in shown:
-            edges.append(VizEdge(source=synergy.source, target=synergy.target, kind="suggestion",
-                                 title=synergy.sentence(index), cross_border=synergy.cross_border))
+            edges.append(
+                VizEdge(
+                    source=synergy.source,
+                    target=synergy.target,
+                    kind="suggestion",
+                    title=synergy.sentence(index),
+                    cross_border=synergy.cross_border,
+                )
+            )
     # Built from what is drawn, so the legend shows the drawing's own colours and only what is there.
     legend = legend_for(nodes, edges)
     return nodes, edges, legend
