@@ -33,7 +33,7 @@ class ExportError(ValueError):
 
 def network_graphs(store: Store, *, provenance: bool = False) -> list[URIRef]:
     """The named graphs holding imported networks (and, if asked, their provenance graphs)."""
-    prefixes = (GRAPH_BASE + "network/", GRAPH_BASE + "provenance/") if provenance else (GRAPH_BASE + "network/",)
+    prefixes = (GRAPH_BASE + "network/",) + ((GRAPH_BASE + "provenance/",) if provenance else ())
     return sorted(g for g in store.graphs() if str(g).startswith(prefixes))
 
 

@@ -10,7 +10,9 @@ import pytest
 
 import maillage
 
-PACKAGES = ["maillage", "maillage.ontology", "maillage.graph", "maillage.ingest", "maillage.viz", "maillage.api"]
+PACKAGES = [
+    "maillage", "maillage.ontology", "maillage.graph", "maillage.ingest", "maillage.viz", "maillage.api",
+]
 
 
 def modules() -> list[str]:
