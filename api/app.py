@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from maillage import __version__
 from maillage.api.errors import install_error_handlers
-from maillage.api.routers import actors, catalogue, linked_data, pages, synergies
+from maillage.api.routers import actors, catalogue, linked_data, overlaps, pages, project_check, synergies
 from maillage.api.state import AppState
 from maillage.graph.stores.base import Store
 from maillage.viz.network import static_dir
@@ -30,7 +30,15 @@ def create_app(store: Store) -> FastAPI:
     )
     app.state.maillage = AppState(store=store)
     install_error_handlers(app)
-    for router in (actors.router, synergies.router, catalogue.router, linked_data.router, pages.router):
+    for router in (
+        actors.router,
+        synergies.router,
+        overlaps.router,
+        project_check.router,
+        catalogue.router,
+        linked_data.router,
+        pages.router,
+    ):
         app.include_router(router)
     app.mount(
         "/static/swagger-ui", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger-ui"

@@ -175,6 +175,83 @@ def synergies(
             typer.echo(f"   {reason.sentence(index, lang=lang)}")
 
 
+@app.command()
+def overlaps(
+    actor: Annotated[
+        str | None, typer.Argument(help="identifiant d'un acteur (sinon tout le réseau)")
+    ] = None,
+    radius: Annotated[float, typer.Option(min=0.1, max=1000, help="distance maximale en km")] = 30.0,
+    limit: Annotated[int, typer.Option(min=1, max=500)] = 20,
+    duplicates: Annotated[
+        bool, typer.Option("--duplicates", help="lister plutôt les doublons probables")
+    ] = False,
+    lang: Annotated[str, typer.Option(help="fr ou en")] = "fr",
+) -> None:
+    """Lister les chevauchements d'activité (qui fait déjà la même chose à proximité) ou les doublons."""
+    from maillage.graph.index import build_index
+    from maillage.graph.overlaps import UnknownActorError, activity_overlaps, duplicate_records
+
+    if lang not in ("fr", "en"):
+        fail(f"langue inconnue : « {lang} » (fr ou en)")
+    store = open_store(get_settings())
+    try:
+        index = build_index(store)
+        if duplicates:
+            sentences = [c.sentence(index, lang) for c in duplicate_records(index, store, limit=limit)]
+        else:
+            items = activity_overlaps(index, actor_key=actor, radius_km=radius, limit=limit)
+            sentences = [f"{o.score:.2f} — {o.sentence(index, lang)}" for o in items]
+    except UnknownActorError:
+        fail(f"acteur inconnu : « {actor} »")
+    finally:
+        store.close()
+    if not sentences:
+        typer.echo("Aucun doublon trouvé." if duplicates else "Aucun chevauchement trouvé.")
+    for rank, sentence in enumerate(sentences, 1):
+        typer.echo(f"{rank}. {sentence}")
+
+
+@app.command()
+def check(
+    path: Annotated[Path, typer.Argument(help="projet proposé : fichier YAML (.yaml, .yml) ou JSON (.json)")],
+    limit: Annotated[int, typer.Option(min=1, max=100, help="nombre de correspondances affichées")] = 10,
+    lang: Annotated[str, typer.Option(help="fr ou en")] = "fr",
+    json_output: Annotated[bool, typer.Option("--json", help="la réponse de l'API, en JSON")] = False,
+) -> None:
+    """Vérifier un projet commun proposé (subsidiarité) : doublon, chevauchement, complément ou nouveau."""
+    import json
+
+    from maillage.graph.index import build_index
+    from maillage.graph.project_check import ProposalError, check_project, load_proposal, store_territories
+
+    if lang not in ("fr", "en"):
+        fail(f"langue inconnue : « {lang} » (fr ou en)")
+    try:
+        proposal = load_proposal(path)
+    except ProposalError as error:
+        fail(str(error))
+    store = open_store(get_settings())
+    try:
+        index = build_index(store)
+        result = check_project(index, proposal, limit=limit, territories=store_territories(index, store))
+    except ProposalError as error:
+        fail(f"{path.name} : " + " ; ".join(problem.rule for problem in error.problems))
+    finally:
+        store.close()
+    if json_output:
+        from maillage.api.routers.project_check import check_public
+
+        typer.echo(json.dumps(check_public(index, result, lang).model_dump(), ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"Verdict : {result.verdict.label(lang)}")
+    typer.echo(result.verdict.sentence(index, lang))
+    for need in result.needs_met:
+        typer.echo(f"  • {need.sentence(index, lang)}")
+    for rank, match in enumerate(result.matches, 1):
+        typer.echo(f"{rank}. {match.label} — score {match.score:.2f}")
+        typer.echo(f"   {match.sentence(index, lang)}")
+
+
 class ExportFormat(str, Enum):
     turtle = "turtle"
     jsonld = "jsonld"

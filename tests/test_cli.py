@@ -22,7 +22,8 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.mark.parametrize(
-    "command", ["import", "validate", "serve", "synergies", "export", "concepts", "template"]
+    "command",
+    ["import", "validate", "serve", "synergies", "overlaps", "check", "export", "concepts", "template"],
 )
 def test_every_command_has_help(command: str) -> None:
     result = runner.invoke(app, [command, "--help"])
@@ -130,3 +131,29 @@ def test_keep_valid_from_the_command_line(data_dir: Path, tmp_path: Path) -> Non
     assert result.exit_code == 0
     assert "1 ligne(s) écartée(s) (--keep-valid), le reste est importé :" in result.output
     assert "acteurs.csv › ligne 3 › colonne « commune » : « 99999 »" in result.output
+
+
+def test_overlaps_from_the_command_line(data_dir: Path) -> None:
+    runner.invoke(app, ["import", str(SAMPLE)])
+    result = runner.invoke(app, ["overlaps", "scop-menuiserie-zurgin", "--limit", "1"])
+    # offres.csv: both offer « menuiserie-charpente »; Bayonne ↔ Anglet centroids are 7 km apart
+    assert result.output.startswith(
+        "1. 0.54 — « Zurgin Menuiserie » et « Charpente Larraburu & Fils » proposent"
+    )
+    assert "à 7 km l'un de l'autre" in result.output
+    assert runner.invoke(app, ["overlaps", "--duplicates"]).output.strip() == "Aucun doublon trouvé."
+    unknown = runner.invoke(app, ["overlaps", "personne"])
+    assert (unknown.exit_code, unknown.output.strip()) == (1, "Erreur : acteur inconnu : « personne »")
+
+
+def test_project_check_from_the_command_line(data_dir: Path) -> None:
+    runner.invoke(app, ["import", str(SAMPLE)])
+    projects = Path(__file__).resolve().parent / "data" / "projects"
+    copy = runner.invoke(app, ["check", str(projects / "legumerie-copie.yaml")])
+    assert copy.exit_code == 0, copy.output
+    # a rewrite of projets.csv « Légumerie Baratze »: same fields, same EPCI, same words
+    assert copy.output.startswith("Verdict : doublon")
+    assert "« Légumerie Baratze »" in copy.output
+    minibus = runner.invoke(app, ["check", str(projects / "minibus-partages.json")])
+    assert minibus.output.startswith("Verdict : complémentaire")
+    assert "Minibus" in minibus.output
