@@ -12,7 +12,16 @@ from fastapi.staticfiles import StaticFiles
 
 from maillage import __version__
 from maillage.api.errors import install_error_handlers
-from maillage.api.routers import actors, catalogue, linked_data, overlaps, pages, project_check, synergies
+from maillage.api.routers import (
+    actors,
+    catalogue,
+    linked_data,
+    network,
+    overlaps,
+    pages,
+    project_check,
+    synergies,
+)
 from maillage.api.state import AppState
 from maillage.graph.stores.base import Store
 from maillage.viz.network import static_dir
@@ -35,6 +44,7 @@ def create_app(store: Store) -> FastAPI:
         synergies.router,
         overlaps.router,
         project_check.router,
+        network.router,
         catalogue.router,
         linked_data.router,
         pages.router,

@@ -252,6 +252,55 @@ def check(
         typer.echo(f"   {match.sentence(index, lang)}")
 
 
+METRICS = ("centralites", "passerelles", "communautes", "peripherie", "manques", "evolution")
+
+
+@app.command()
+def metrics(
+    what: Annotated[str, typer.Argument(help=", ".join(METRICS))] = "centralites",
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 20,
+    seed: Annotated[int, typer.Option(help="graine (communautés, intermédiarité échantillonnée)")] = 0,
+    dimension: Annotated[str, typer.Option(help="domaines, colleges ou frontiere")] = "domaines",
+    tri: Annotated[str, typer.Option(help="betweenness, degree ou eigenvector")] = "betweenness",
+) -> None:
+    """Indicateurs du réseau : centralités, passerelles, communautés, périphérie, manques, évolution."""
+    from maillage.graph import metrics as m
+    from maillage.graph.index import build_index
+
+    if what not in METRICS:
+        fail(f"indicateur inconnu : « {what} » ({', '.join(METRICS)})")
+    store = open_store(get_settings())
+    lines: list[str] = []
+    try:
+        index = build_index(store)
+        if what == "centralites":
+            result = m.centralities(index, seed=seed)
+            lines.append(result.betweenness_method.sentence())
+            lines += [
+                f"{a.key}\t{a.degree}\t{a.betweenness:.4f}\t{a.eigenvector:.4f}"
+                for a in result.ranked(tri)[:limit]
+            ]  # type: ignore[arg-type]
+        elif what == "passerelles":
+            lines += [b.sentence(index) for b in m.brokers(index, dimension=dimension, limit=limit)]  # type: ignore[arg-type]
+        elif what == "communautes":
+            found = m.communities(index, seed=seed)
+            lines.append(f"{found.method} ; modularité {found.modularity:.3f}")
+            lines += [c.sentence(index) for c in found.communities[:limit]]
+        elif what == "peripherie":
+            lines += [p.sentence(index) for p in m.peripheral_actors(index)[:limit]]
+        elif what == "manques":
+            gaps = m.gaps(index)
+            lines += [item.sentence(index) for item in (*gaps.needs[:limit], *gaps.fields[:limit])]
+        else:
+            lines += [y.sentence() for y in m.evolution(index, m.read_dated_network(store, index))]
+    except ValueError as error:
+        fail(str(error))
+    finally:
+        store.close()
+    for line in lines:
+        typer.echo(line)
+
+
 class ExportFormat(str, Enum):
     turtle = "turtle"
     jsonld = "jsonld"

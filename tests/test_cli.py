@@ -23,7 +23,18 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.mark.parametrize(
     "command",
-    ["import", "validate", "serve", "synergies", "overlaps", "check", "export", "concepts", "template"],
+    [
+        "import",
+        "validate",
+        "serve",
+        "synergies",
+        "overlaps",
+        "check",
+        "metrics",
+        "export",
+        "concepts",
+        "template",
+    ],
 )
 def test_every_command_has_help(command: str) -> None:
     result = runner.invoke(app, [command, "--help"])
@@ -157,3 +168,14 @@ def test_project_check_from_the_command_line(data_dir: Path) -> None:
     minibus = runner.invoke(app, ["check", str(projects / "minibus-partages.json")])
     assert minibus.output.startswith("Verdict : complémentaire")
     assert "Minibus" in minibus.output
+
+
+def test_metrics_from_the_command_line(data_dir: Path) -> None:
+    runner.invoke(app, ["import", str(SAMPLE)])
+    gaps = runner.invoke(app, ["metrics", "manques", "--limit", "1"]).output.splitlines()
+    # besoins.csv: 7 actors need « emploi-partage », offres.csv has no offer of it nor of a neighbour
+    assert gaps[0].startswith("Besoin « Emploi partagé » exprimé par 7 acteurs")
+    centrality = runner.invoke(app, ["metrics", "centralites", "--limit", "1"]).output.splitlines()
+    assert centrality[0] == "Intermédiarité exacte (algorithme de Brandes, toutes les 77 sources)."
+    unknown = runner.invoke(app, ["metrics", "popularite"])
+    assert unknown.exit_code == 1 and "indicateur inconnu : « popularite »" in unknown.output

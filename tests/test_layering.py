@@ -20,7 +20,12 @@ ALLOWED = {
     "maillage": {"ontology", "graph", "ingest", "viz", "api"},
 }
 # Outside libraries confined to one module (DESIGN §2); paths relative to the repo.
-CONFINED = {"pyvis": "viz/", "openpyxl": "ingest/readers/xlsx.py", "neo4j": "graph/stores/bolt.py"}
+CONFINED = {
+    "pyvis": "viz/",
+    "openpyxl": "ingest/readers/xlsx.py",
+    "neo4j": "graph/stores/bolt.py",
+    "igraph": "graph/metrics/engine.py",
+}
 
 
 def imports_of(path: Path) -> list[str]:
