@@ -4,9 +4,9 @@ The corpus of an index is one document per actor (name and description) and one 
 description); a query text is compared to every document with one sparse product. Formulas
 (docs/decisions/20261128-project-check.md):
 
-- tokens: accents folded, lower case, words of two characters or more, numbers and stopwords (fr, es,
-  eu) dropped, French plurals and final ``-er`` / ``-ee`` / ``-e`` cut (`stem`: « partager », « partagées »
-  → « partag »);
+- tokens: folded (`fold`, from `maillage.graph.folding`: accents, case and punctuation ignored), words of
+  two characters or more, numbers and stopwords (fr, es, eu) dropped, French plurals and final ``-er`` /
+  ``-ee`` / ``-e`` cut (`stem`: « partager », « partagées » → « partag »);
 - ``tf(t, d) = 1 + ln(count(t, d))`` (sublinear), ``idf(t) = ln((1 + N) / (1 + df(t)))`` over the N
   documents of the corpus: a word found in every document (« exemple », « fictif » in the sample) weighs
   nothing, a word of the query found in none weighs ``ln(1 + N)`` (in the query's norm only);
@@ -20,7 +20,6 @@ from __future__ import annotations
 import math
 import re
 import threading
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
+from maillage.graph.folding import fold  # re-exported: `maillage.graph.textsim.fold` is public
 from maillage.graph.index import NetworkIndex
 
 __all__ = [
@@ -65,19 +65,7 @@ oso zen ziren zer zein non nola
 #: Words carrying no meaning for the comparison, accent-folded (French, Spanish, Basque).
 STOPWORDS: frozenset[str] = frozenset((_FRENCH + _SPANISH + _BASQUE).split())
 
-_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _PUNCTUATION = re.compile(r"[^\w]+")
-
-
-def fold(text: str) -> str:
-    """Lower case, accents removed, punctuation turned into single spaces.
-
-    >>> fold("Éco-Rénovation : l’ÉPICERIE d'Ondres, Señora Iruña")
-    'eco renovation l epicerie d ondres senora iruna'
-    """
-    spaced = _PUNCTUATION.sub(" ", text)
-    folded = unicodedata.normalize("NFKD", spaced).encode("ascii", "ignore").decode("ascii").lower()
-    return _NOT_ALNUM.sub(" ", folded).strip()
 
 
 def stem(word: str) -> str:

@@ -6,14 +6,13 @@ suggestion: a value is never guessed silently.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
+from maillage.graph.folding import fold
 from maillage.ontology.vocab import MAI
 
 SCHEMES = {
@@ -29,17 +28,17 @@ SCHEMES = {
 
 
 def normalise(text: str) -> str:
-    """Lower case, accents removed, punctuation and spaces collapsed.
+    """A cell or a label as the matcher compares it: space-separated lower-case ASCII words.
+
+    The shared rule `maillage.graph.folding.fold` (accents, case and punctuation ignored; a curly
+    apostrophe separates words like a straight one).
 
     >>> normalise("  Éco-Construction  et  ÉCO-HABITAT ")
     'eco construction et eco habitat'
     >>> normalise("coopérative d’activité") == normalise("Coopérative d'activité")
     True
     """
-    # Punctuation first (’ « » – …), so a curly apostrophe separates words like a straight one.
-    spaced = re.sub(r"[^\w]+", " ", text)
-    folded = unicodedata.normalize("NFKD", spaced).encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]+", " ", folded).strip()
+    return fold(text)
 
 
 @dataclass(frozen=True)

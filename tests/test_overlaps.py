@@ -25,7 +25,7 @@ from rdflib import Graph, URIRef
 
 from maillage.api.app import create_app
 from maillage.api.routers.overlaps import router
-from maillage.graph import overlaps as overlaps_module
+from maillage.graph._overlaps import scan as overlap_scan
 from maillage.graph.geo import haversine_km
 from maillage.graph.index import NetworkIndex, build_index
 from maillage.graph.overlaps import (
@@ -221,7 +221,7 @@ def test_chunks_give_the_same_answer_as_one_product(monkeypatch: pytest.MonkeyPa
         radius: activity_overlaps(NEAR, radius_km=radius, limit=None) for radius in (None, 30.0, 100.0)
     }
     index = index_of(NEAR_TURTLE)
-    monkeypatch.setattr(overlaps_module, "_BLOCK_CELLS", 1)  # one row per product
+    monkeypatch.setattr(overlap_scan, "_BLOCK_CELLS", 1)  # one row per product
     for radius, found in expected.items():
         assert activity_overlaps(index, radius_km=radius, limit=None) == found
     assert len(expected[None]) == len(expected[100.0]) == 6  # every pair of the 4 actors overlaps

@@ -16,8 +16,8 @@ import yaml
 from rapidfuzz import fuzz, process
 from rdflib import URIRef
 
+from maillage.graph.folding import fold
 from maillage.graph.index import NetworkIndex
-from maillage.graph.textsim import fold
 from maillage.ontology.iri import CONCEPT_BASE
 from maillage.ontology.vocab import MAI
 
