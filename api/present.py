@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from rdflib import URIRef
 
 from maillage.api.errors import APIError
 from maillage.api.schemas import (
     ActorDetail,
     ActorPublic,
+    ActorRef,
+    BridgePublic,
     ConceptRef,
     FieldPublic,
+    LinkPublic,
+    MemberPublic,
+    PairKind,
     ParticipantPublic,
     PlaceRef,
+    PoolingPublic,
+    ProjectName,
     ProjectPublic,
     ProjectRef,
     ReasonPublic,
     SynergyPublic,
 )
 from maillage.graph.index import ActorRecord, NetworkIndex, ProjectRecord
-from maillage.graph.synergies import Synergy
+from maillage.graph.synergies import SHARED_NEED, Bridge, Pooling, Reason, Synergy
 from maillage.ontology.iri import key_of
 
 
@@ -102,27 +111,110 @@ def actor_detail(index: NetworkIndex, actor: ActorRecord, lang: str = "fr") -> A
     )
 
 
+def actor_ref(index: NetworkIndex, key: str) -> ActorRef:
+    return ActorRef(id=key, name=index.actors[index.position[key]].label)
+
+
+def reason_public(index: NetworkIndex, reason: Reason, lang: str = "fr") -> ReasonPublic:
+    return ReasonPublic(
+        kind=reason.kind,
+        concepts=[ref for c in reason.concepts if (ref := concept_ref(index, c, lang)) is not None],
+        weight=round(reason.weight, 6),
+        sentence=reason.sentence(index, lang=lang),
+        actors=[actor_ref(index, k) for k in reason.actors],
+        links=[
+            LinkPublic(
+                source=link.source,
+                target=link.target,
+                projects=[
+                    ProjectName(id=p, name=index.projects[index.project_position[p]].label)
+                    for p in link.projects
+                ],
+                partnership=link.partnership,
+            )
+            for link in reason.links
+        ],
+        demand=reason.demand if reason.kind == SHARED_NEED else None,
+        offerers=[actor_ref(index, k) for k in reason.offerers],
+    )
+
+
 def synergy_public(index: NetworkIndex, synergy: Synergy, lang: str = "fr") -> SynergyPublic:
     return SynergyPublic(
-        kind=synergy.kind,
+        kind=cast(PairKind, synergy.kind),
         source=synergy.source,
         target=synergy.target,
         source_name=index.actors[index.position[synergy.source]].label,
         target_name=index.actors[index.position[synergy.target]].label,
         score=round(synergy.score, 6),
         components={k: round(v, 6) for k, v in synergy.components.items()},
+        kinds=list(synergy.kinds),
         distance_km=round(synergy.distance_km, 1) if synergy.distance_km is not None else None,
         cross_border=synergy.cross_border,
         sentence=synergy.sentence(index, lang=lang),
+        reasons=[reason_public(index, reason, lang) for reason in synergy.reasons],
+    )
+
+
+def pooling_public(index: NetworkIndex, pooling: Pooling, lang: str = "fr") -> PoolingPublic:
+    members = [index.actors[index.position[k]] for k in pooling.members]
+    resource = concept_ref(index, pooling.resource, lang)
+    assert resource is not None
+    sentence = pooling.sentence(index, lang=lang)
+    return PoolingPublic(
+        kind="mutualisation",
+        resource=resource,
+        centre=actor_ref(index, pooling.centre),
+        members=[
+            MemberPublic(id=a.key, name=a.label, commune=a.commune_label, country=a.country) for a in members
+        ],
+        score=round(pooling.score, 6),
+        components={k: round(v, 6) for k, v in pooling.components.items()},
+        kinds=list(pooling.kinds),
+        demand=pooling.demand,
+        supply=round(pooling.supply, 6),
+        rarity=round(pooling.rarity, 6),
+        offerers=[actor_ref(index, k) for k in pooling.offerers],
+        span_km=round(pooling.span_km, 1) if pooling.span_km is not None else None,
+        cross_border=pooling.cross_border,
+        sentence=sentence,
         reasons=[
             ReasonPublic(
-                kind=reason.kind,
-                concepts=[concept_ref(index, c, lang) for c in reason.concepts],
-                weight=round(reason.weight, 6),
-                sentence=reason.sentence(index, lang=lang),
+                kind=SHARED_NEED,
+                concepts=[resource],
+                weight=round(pooling.rarity, 6),
+                sentence=sentence,
+                actors=[actor_ref(index, k) for k in pooling.members],
+                demand=pooling.demand,
+                offerers=[actor_ref(index, k) for k in pooling.offerers],
             )
-            for reason in synergy.reasons
         ],
+    )
+
+
+def synergy_item(
+    index: NetworkIndex, item: Synergy | Pooling, lang: str = "fr"
+) -> SynergyPublic | PoolingPublic:
+    """A pair or a pooling group, in its public shape."""
+    if isinstance(item, Pooling):
+        return pooling_public(index, item, lang)
+    return synergy_public(index, item, lang)
+
+
+def bridge_public(index: NetworkIndex, bridge: Bridge, lang: str = "fr") -> BridgePublic:
+    actor = index.actors[index.position[bridge.actor]]
+    return BridgePublic(
+        actor=actor.key,
+        name=actor.label,
+        country=actor.country,
+        score=round(bridge.score, 6),
+        same_side=[actor_ref(index, k) for k in bridge.same_side],
+        other_side=[actor_ref(index, k) for k in bridge.other_side],
+        projects=[
+            ProjectName(id=p, name=index.projects[index.project_position[p]].label) for p in bridge.projects
+        ],
+        sentence=bridge.sentence(index, lang=lang),
+        reasons=[reason_public(index, reason, lang) for reason in bridge.reasons],
     )
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, Literal, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 T = TypeVar("T")
 
@@ -60,23 +60,102 @@ class ActorDetail(ActorPublic):
     provenance: ProvenancePublic | None = None
 
 
+class ActorRef(BaseModel):
+    id: str
+    name: str
+
+
+class ProjectName(BaseModel):
+    id: str
+    name: str
+
+
+class LinkPublic(BaseModel):
+    """A collaboration already recorded: the projects two actors share, and whether they are partners."""
+
+    source: str
+    target: str
+    projects: list[ProjectName]
+    partnership: bool
+
+
 class ReasonPublic(BaseModel):
     kind: str
     concepts: list[ConceptRef]
     weight: float
     sentence: str
+    #: intermediaries (triangle), members of a pooling group (the group's own reason), nobody otherwise
+    actors: list[ActorRef] = []
+    #: the collaborations a triangle or a cross-border link rests on
+    links: list[LinkPublic] = []
+    #: pooling: how many actors need the resource, and who offers it (or a neighbouring concept)
+    demand: int | None = None
+    offerers: list[ActorRef] = []
+
+
+#: The kinds of items that pair two actors (pooling groups are `PoolingPublic`).
+PairKind = Literal["complementarite", "affinite", "triangle", "combine"]
 
 
 class SynergyPublic(BaseModel):
-    kind: str
+    """A suggested cooperation between two actors (pooling groups are `PoolingPublic`)."""
+
+    kind: PairKind
     source: str
     target: str
     source_name: str
     target_name: str
     score: float
     components: dict[str, float]
+    kinds: list[str]
     distance_km: float | None
     cross_border: bool
+    sentence: str
+    reasons: list[ReasonPublic]
+
+
+class MemberPublic(BaseModel):
+    id: str
+    name: str
+    commune: str
+    country: str | None
+
+
+class PoolingPublic(BaseModel):
+    """A pooling opportunity: nearby actors needing a resource the network lacks."""
+
+    kind: Literal["mutualisation"]
+    resource: ConceptRef
+    members: list[MemberPublic]
+    #: the member the group was formed around (every member is within 25 km of it)
+    centre: ActorRef
+    score: float
+    components: dict[str, float]
+    kinds: list[str]
+    demand: int
+    supply: float
+    rarity: float
+    offerers: list[ActorRef]
+    span_km: float | None
+    cross_border: bool
+    sentence: str
+    reasons: list[ReasonPublic]
+
+
+#: An item of a synergy list: a pair, or a pooling group; `kind` says which.
+SynergyItem = Annotated[SynergyPublic | PoolingPublic, Field(discriminator="kind")]
+
+
+class BridgePublic(BaseModel):
+    """An actor working on both sides of the border."""
+
+    actor: str
+    name: str
+    country: str | None
+    score: float
+    same_side: list[ActorRef]
+    other_side: list[ActorRef]
+    projects: list[ProjectName]
     sentence: str
     reasons: list[ReasonPublic]
 

@@ -276,12 +276,17 @@ def test_affinity_is_the_idf_weighted_hierarchy_aware_cosine() -> None:
 def test_max_scores_are_the_best_pairs_of_the_network() -> None:
     assert max_scores(DISTANCE) == {
         "complementarite": pytest.approx(COMP_TIERS),
+        "mutualisation": 0.0,  # each need has one actor needing it: nothing to pool
         "affinite": pytest.approx(AFF_FERME_TIERS),
+        "triangle": 0.0,  # no project, no partnership
     }
 
 
 def test_combined_ranking_normalises_each_kind_and_weighs_it() -> None:
-    assert DEFAULT_WEIGHTS == {"complementarite": 1.0, "affinite": 0.5}
+    assert DEFAULT_WEIGHTS == {
+        "complementarite": 1.0, "mutualisation": 0.75, "affinite": 0.5, "triangle": 0.5
+    }
+    # pooling and triangles have a network maximum of 0 here: they add nothing
     tiers, garraio = synergies_for_actor(DISTANCE, "ferme")
     # tiers-lieu: 1 · 2.2185405 / 2.2185405 + 0.5 · 0.6321535 / 0.6321535 = 1.5
     # garraio:    1 · 0.7929356 / 2.2185405 + 0.5 · 0.3619650 / 0.6321535 = 0.3574132 + 0.2862952 = 0.6437084
@@ -437,8 +442,8 @@ def test_unknown_actor_is_a_key_error_naming_the_key() -> None:
 
 
 def test_bad_options_are_refused_with_the_value() -> None:
-    with pytest.raises(ValueError, match="Type de synergie inconnu : « mutualisation »"):
-        synergies_for_actor(DISTANCE, "ferme", kinds=["mutualisation"])
+    with pytest.raises(ValueError, match="Type de synergie inconnu : « parrainage »"):
+        synergies_for_actor(DISTANCE, "ferme", kinds=["parrainage"])
     with pytest.raises(ValueError, match="Rayon invalide : -1 km"):
         complementarities(DISTANCE, "ferme", radius_km=-1)
     with pytest.raises(ValueError, match="Poids invalide pour « affinite » : -0.5"):

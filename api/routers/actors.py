@@ -9,17 +9,27 @@ from rdflib import URIRef
 
 from maillage.api.deps import IndexDep, LangDep, StateDep
 from maillage.api.errors import APIError
-from maillage.api.present import actor_detail, actor_public, public_actor, synergy_public
-from maillage.api.schemas import ActorDetail, ActorPublic, Page, ProvenancePublic, SynergyPublic
+from maillage.api.present import actor_detail, actor_public, public_actor, synergy_item
+from maillage.api.routers.synergies import KIND_HELP, KindName, SynergyFiltersDep, filter_errors
+from maillage.api.schemas import ActorDetail, ActorPublic, Page, ProvenancePublic, SynergyItem
 from maillage.graph.index import ActorRecord, NetworkIndex
-from maillage.graph.synergies import synergies_for_actor
+from maillage.graph.synergies import (
+    CROSS_BORDER,
+    KINDS,
+    Pooling,
+    Ranked,
+    Synergy,
+    affinities,
+    complementarities,
+    poolings_for_actor,
+    synergies_for_actor,
+    triangles,
+)
 from maillage.ingest.concepts import normalise as fold
 from maillage.ingest.provenance import read_provenance
 from maillage.ontology.iri import key_of
 
 router = APIRouter(prefix="/api/actors", tags=["acteurs"])
-
-KINDS = ("complementarite", "affinite")
 
 
 def narrower_closure(index: NetworkIndex, key: str, scheme_part: str) -> set[URIRef]:
@@ -124,17 +134,41 @@ def get_actor(actor_id: str, index: IndexDep, state: StateDep, lang: LangDep = "
 
 @router.get(
     "/{actor_id}/synergies",
-    response_model=Page[SynergyPublic],
+    response_model=Page[SynergyItem],
     summary="Les synergies d'un acteur, classées et expliquées",
 )
 def actor_synergies(
     actor_id: str,
     index: IndexDep,
-    kind: Annotated[list[Literal["complementarite", "affinite"]] | None, Query()] = None,
+    filters: SynergyFiltersDep,
+    kind: Annotated[list[KindName] | None, Query(description=KIND_HELP)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
-    radius_km: Annotated[float | None, Query(gt=0, le=2000)] = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
     lang: LangDep = "fr",
-) -> Page[SynergyPublic]:
+) -> Page[SynergyItem]:
+    """Un seul type demandé : les éléments de ce type (paires, ou groupes de mutualisation dont l'acteur
+    est membre) avec leur score brut. Plusieurs types, ou aucun : le classement combiné, un élément par
+    autre acteur, ``Σ poids · score / maximum du type``, chacun disant quels types y ont contribué
+    (`kinds`). « transfrontalier » ajoute le filtre `cross_border_only`. Les filtres portent sur l'autre
+    acteur ; `exclude_linked` ne retire pas de membres aux groupes de mutualisation (ce ne sont pas des
+    paires) ; affinité et triangle ne proposent jamais d'acteurs déjà liés. `count` compte tous les
+    éléments trouvés, avant la pagination."""
     public_actor(index, actor_id)
-    items = synergies_for_actor(index, actor_id, kinds=tuple(kind or KINDS), limit=limit, radius_km=radius_km)
-    return Page[SynergyPublic](data=[synergy_public(index, s, lang) for s in items], count=len(items))
+    asked = set(kind or ())
+    kinds = tuple(k for k in KINDS if k in asked) or KINDS
+    options = filters.options(limit=limit, offset=offset, cross_border_only=CROSS_BORDER in asked)
+    items: Ranked[Synergy] | Ranked[Pooling]
+    with filter_errors():
+        if kinds == ("complementarite",):
+            items = complementarities(index, actor_id, exclude_linked=filters.exclude_linked, **options)
+        elif kinds == ("mutualisation",):
+            items = poolings_for_actor(index, actor_id, **options)
+        elif kinds == ("affinite",):
+            items = affinities(index, actor_id, **options)
+        elif kinds == ("triangle",):
+            items = triangles(index, actor_id, **options)
+        else:
+            items = synergies_for_actor(
+                index, actor_id, kinds=kinds, exclude_linked=filters.exclude_linked, **options
+            )
+    return Page[SynergyItem](data=[synergy_item(index, s, lang) for s in items], count=items.total)

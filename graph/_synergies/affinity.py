@@ -6,38 +6,30 @@ their direct broader concepts). See `maillage.graph.synergies`.
 
 from __future__ import annotations
 
-import numpy as np
-
-from maillage.graph._synergies.checks import check_limit, check_radius
+from maillage.graph._synergies.checks import check_limit, check_offset
 from maillage.graph._synergies.example import _example_index  # noqa: F401 - the docstring examples call it
+from maillage.graph._synergies.filters import Selection, select
 from maillage.graph._synergies.model import Model, model_of
 from maillage.graph._synergies.parameters import AFFINITY, RELATED_FIELDS, SHARED_FIELDS
-from maillage.graph._synergies.results import Reason, Synergy
+from maillage.graph._synergies.results import Ranked, Reason, Synergy
 from maillage.graph._synergies.rows import (
     Row,
     crosses_border,
-    distance_or_none,
     distances_km,
     filter_row,
+    page_positions,
     row_entries,
     sparse_row,
-    top_positions,
 )
 from maillage.graph.index import NetworkIndex
 
 
-def affinity_row(
-    index: NetworkIndex, model: Model, actor: int, *, include_private: bool, radius_km: float | None
-) -> Row:
+def affinity_row(model: Model, actor: int, selection: Selection) -> Row:
     """Affinity scores of `actor` against the others it is not linked to yet, filtered."""
-    others, scores = sparse_row(model.field_vectors[actor : actor + 1] @ model.field_vectors_t)
-    linked = np.array(
-        [index.position[k] for k in index.collaboration.neighbors(model.keys[actor])], dtype=np.int64
-    )
-    row = Row(others, scores, distances_km(model, actor, others))
-    return filter_row(
-        model, actor, row, include_private=include_private, radius_km=radius_km, excluded=linked
-    )
+    others, scores = sparse_row(model.field_vectors[[actor]] @ model.field_vectors_t)
+    distances = distances_km(model, actor, others) if selection.radius_km is not None else None
+    row = Row(others, scores, distances)
+    return filter_row(model, actor, row, selection, unlinked=True, about_resources=False)
 
 
 def affinity_reasons(
@@ -77,9 +69,14 @@ def affinities(
     actor_key: str,
     *,
     limit: int | None = 20,
+    offset: int = 0,
     radius_km: float | None = None,
+    field: str | None = None,
+    resource: str | None = None,
+    territory: str | None = None,
+    cross_border_only: bool = False,
     include_private: bool = False,
-) -> list[Synergy]:
+) -> Ranked[Synergy]:
     """Actors with similar fields of activity that share no project and no partnership with this one.
 
     ``affinity(A, B) = cos(x_A, x_B)`` where ``x`` has 1 on the actor's own fields and 0.5 on their
@@ -88,12 +85,14 @@ def affinities(
 
     Parameters
     ----------
-    index, actor_key, limit, radius_km, include_private
+    index, actor_key, limit, offset, radius_km, field, territory, cross_border_only, include_private
         As in `complementarities`.
+    resource : str, optional
+        A resource key: the other actor offers or needs it (or a narrower resource).
 
     Returns
     -------
-    list of Synergy
+    Ranked of Synergy
         Of kind ``"affinite"``, source `actor_key`, by decreasing score then key of the other actor.
         Reasons: the fields both declare (strongest first), then concepts shared only through the
         hierarchy.
@@ -101,7 +100,7 @@ def affinities(
     Raises
     ------
     UnknownActorError
-        For an unknown key.
+        For an unknown key; `UnknownFilterError` or `ValueError` as in `complementarities`.
 
     Notes
     -----
@@ -118,13 +117,23 @@ partnership together yet.
     """
     actor = index.row(actor_key)
     check_limit(limit)
-    check_radius(radius_km)
+    check_offset(offset)
     model = model_of(index)
-    row = affinity_row(index, model, actor, include_private=include_private, radius_km=radius_km)
+    selection = select(
+        index,
+        model,
+        field=field,
+        resource=resource,
+        radius_km=radius_km,
+        territory=territory,
+        cross_border_only=cross_border_only,
+        include_private=include_private,
+    )
+    row = affinity_row(model, actor, selection)
     results: list[Synergy] = []
-    for i in top_positions(row.others, row.scores, limit):
+    for i in page_positions(row.others, row.scores, limit, offset):
         other = int(row.others[i])
-        distance = distance_or_none(row.distances[i])
+        distance = row.distance_at(model, actor, int(i))
         score = float(row.scores[i])
         results.append(
             Synergy(
@@ -138,4 +147,4 @@ partnership together yet.
                 reasons=affinity_reasons(index, model, actor, other, distance),
             )
         )
-    return results
+    return Ranked(results, total=len(row.others))

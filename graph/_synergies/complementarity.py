@@ -8,50 +8,70 @@ with d in km (f = 1 without coordinates). See `maillage.graph.synergies`.
 
 from __future__ import annotations
 
-from maillage.graph._synergies.checks import check_limit, check_radius
+import numpy as np
+from scipy import sparse
+
+from maillage.graph._synergies.checks import check_limit, check_offset
 from maillage.graph._synergies.example import _example_index  # noqa: F401 - the docstring examples call it
+from maillage.graph._synergies.filters import Selection, select
 from maillage.graph._synergies.model import Model, model_of
 from maillage.graph._synergies.parameters import (
     COMPLEMENTARITY,
     HIERARCHY_WEIGHTS,
     NEED_OFFER,
     NEED_OFFER_RELATED,
+    BoolArray,
     Direction,
 )
-from maillage.graph._synergies.results import Reason, Synergy
+from maillage.graph._synergies.results import Ranked, Reason, Synergy
 from maillage.graph._synergies.rows import (
     Row,
     crosses_border,
-    distance_or_none,
     distances_km,
     filter_row,
     modulation,
+    page_positions,
     row_entries,
     sparse_row,
-    top_positions,
 )
-from maillage.graph.index import NetworkIndex
+from maillage.graph.index import NetworkIndex, SparseMatrix
 
 
-def complementarity_row(
-    model: Model, actor: int, *, direction: Direction, include_private: bool, radius_km: float | None
-) -> Row:
-    """Complementarity scores of `actor` against all others, distance-modulated and filtered."""
+def restricted(matrix: SparseMatrix, resources: BoolArray | None) -> SparseMatrix:
+    """The matrix with only the resource columns of a resource filter (all of them without one)."""
+    if resources is None:
+        return matrix
+    return (matrix @ sparse.diags_array(resources.astype(np.float64))).tocsr()
+
+
+def complementarity_row(model: Model, actor: int, *, direction: Direction, selection: Selection) -> Row:
+    """Complementarity scores of `actor` against all others, distance-modulated and filtered.
+
+    Under a resource filter only the needs of its concepts count (the needs of `actor`, or of the
+    others with ``direction="offers"``).
+    """
     if direction == "needs":  # what `actor` needs, offered by the others
-        product = model.weighted_needs[actor : actor + 1] @ model.match_t
+        product = restricted(model.weighted_needs[[actor]], selection.resources) @ model.match_t
     else:  # what `actor` offers, needed by the others
-        product = model.match[actor : actor + 1] @ model.weighted_needs_t
+        product = restricted(model.match[[actor]], selection.resources) @ model.weighted_needs_t
     others, raw = sparse_row(product)
     distances = distances_km(model, actor, others)
     row = Row(others, raw * modulation(distances), distances)
-    return filter_row(model, actor, row, include_private=include_private, radius_km=radius_km)
+    return filter_row(model, actor, row, selection)
 
 
 def complementarity_reasons(
-    index: NetworkIndex, model: Model, needer: int, offerer: int, distance: float | None
+    index: NetworkIndex,
+    model: Model,
+    needer: int,
+    offerer: int,
+    distance: float | None,
+    selection: Selection | None = None,
 ) -> tuple[Reason, ...]:
-    """One reason per need of `needer` met by `offerer`, heaviest first."""
+    """One reason per need of `needer` met by `offerer` (of the resource filter if any), heaviest first."""
     needs = sorted(row_entries(index.needs, needer))
+    if selection is not None and selection.resources is not None:
+        needs = [need for need in needs if selection.resources[need]]
     offers = sorted(row_entries(index.offers, offerer))
     cross = crosses_border(model, needer, offerer)
     reasons: list[Reason] = []
@@ -81,10 +101,16 @@ def complementarities(
     actor_key: str,
     *,
     limit: int | None = 20,
+    offset: int = 0,
     radius_km: float | None = None,
     direction: Direction = "needs",
+    field: str | None = None,
+    resource: str | None = None,
+    territory: str | None = None,
+    cross_border_only: bool = False,
+    exclude_linked: bool = False,
     include_private: bool = False,
-) -> list[Synergy]:
+) -> Ranked[Synergy]:
     """Who offers what this actor needs (or, with ``direction="offers"``, who needs what it offers).
 
     ``score(A, B) = f(d) · Σ_{r ∈ needs(A)} match(B, r) · idf(r)`` (module docstring). The source of
@@ -97,22 +123,36 @@ def complementarities(
         The actor asked about.
     limit : int or None, optional
         How many results (best first); None for all.
+    offset : int, optional
+        How many of the best to skip (paging); the result's `total` counts every actor that passed.
     radius_km : float, optional
         Keep only actors at most this far; actors without coordinates are then left out.
     direction : {"needs", "offers"}, optional
         "needs": the others offer what `actor_key` needs; "offers": the others need what it offers.
+    field : str, optional
+        A field key: the other actor declares it or a narrower field.
+    resource : str, optional
+        A resource key: only the needs of this resource or a narrower one count (score and reasons).
+    territory : str, optional
+        The other actor is based in this commune (INSEE code, ``64102``), EPCI (``epci:200067106``) or
+        municipio (``es:20045``).
+    cross_border_only : bool, optional
+        Keep only actors across the border.
+    exclude_linked : bool, optional
+        Leave out the actors already sharing a project or a partnership with this one.
     include_private : bool, optional
         Let persons without public consent appear (for animators only).
 
     Returns
     -------
-    list of Synergy
+    Ranked of Synergy
         Of kind ``"complementarite"``, by decreasing score then key of the other actor.
 
     Raises
     ------
     UnknownActorError
-        For an unknown key. `ValueError` for a negative limit or radius.
+        For an unknown key. `UnknownFilterError` (a `ValueError`) for an unknown field or resource
+        key or a malformed territory code; `ValueError` for a negative limit, offset or radius.
 
     Notes
     -----
@@ -130,18 +170,27 @@ def complementarities(
     """
     actor = index.row(actor_key)
     check_limit(limit)
-    check_radius(radius_km)
+    check_offset(offset)
     if direction not in ("needs", "offers"):
         raise ValueError(f"Sens inconnu : « {direction} » (attendu : needs ou offers).")
     model = model_of(index)
-    row = complementarity_row(
-        model, actor, direction=direction, include_private=include_private, radius_km=radius_km
+    selection = select(
+        index,
+        model,
+        field=field,
+        resource=resource,
+        radius_km=radius_km,
+        territory=territory,
+        cross_border_only=cross_border_only,
+        exclude_linked=exclude_linked,
+        include_private=include_private,
     )
+    row = complementarity_row(model, actor, direction=direction, selection=selection)
     results: list[Synergy] = []
-    for i in top_positions(row.others, row.scores, limit):
+    for i in page_positions(row.others, row.scores, limit, offset):
         other = int(row.others[i])
         needer, offerer = (actor, other) if direction == "needs" else (other, actor)
-        distance = distance_or_none(row.distances[i])
+        distance = row.distance_at(model, actor, int(i))
         score = float(row.scores[i])
         results.append(
             Synergy(
@@ -152,7 +201,7 @@ def complementarities(
                 components={COMPLEMENTARITY: score},
                 distance_km=distance,
                 cross_border=crosses_border(model, needer, offerer),
-                reasons=complementarity_reasons(index, model, needer, offerer, distance),
+                reasons=complementarity_reasons(index, model, needer, offerer, distance, selection),
             )
         )
-    return results
+    return Ranked(results, total=len(row.others))

@@ -2,15 +2,20 @@
 
 Complementarity: best match weight of what each actor offers against every resource (hierarchy-aware),
 needs weighted by idf. Affinity: idf-weighted field vectors, L2-normalised, and the pairs already linked.
+Triangles: the collaboration graph as a sparse adjacency matrix. Filters: territories, concept hierarchy
+and column-major copies of the actor × concept matrices. What depends on privacy (pooling groups,
+triangle weights) is derived on first use and kept in `Model.cache`.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
+from rdflib.term import URIRef
 from scipy import sparse
 
 from maillage.graph._synergies.parameters import (
@@ -21,7 +26,7 @@ from maillage.graph._synergies.parameters import (
     IntArray,
 )
 from maillage.graph.geo import PointSet
-from maillage.graph.index import NetworkIndex, SparseMatrix
+from maillage.graph.index import NetworkIndex, SparseMatrix, iri_key
 
 
 @dataclass
@@ -46,7 +51,19 @@ class Model:
     field_vectors: SparseMatrix  # actors × fields: idf-weighted, hierarchy-aware, L2-normalised
     field_vectors_t: SparseMatrix
     linked_codes: IntArray  # sorted i·n + j (i < j) of pairs sharing a project or a partnership
+    # triangles, cross-border, filters
+    adjacency: SparseMatrix  # actors × actors, 1 where two actors share a project or a partnership
+    degree: IntArray
+    country_codes: IntArray  # a number per country (-1 when unknown), to compare countries in bulk
+    territory_rows: dict[str, IntArray]  # "64102", "epci:200067106", "es:20045" -> actors based there
+    narrower: dict[URIRef, tuple[URIRef, ...]]  # concept -> its direct narrower concepts
+    fields_csc: sparse.csc_array
+    needs_csc: sparse.csc_array
+    offers_csc: sparse.csc_array
+    match_csc: sparse.csc_array
     maxima: dict[tuple[str, bool], float] = field(default_factory=dict)
+    #: what depends on privacy, built on first use: ("pooling", include_private) -> groups, …
+    cache: dict[tuple[object, ...], object] = field(default_factory=dict)
 
 
 _MODEL_LOCK = threading.Lock()
@@ -162,11 +179,26 @@ def _build_model(index: NetworkIndex) -> Model:
     inverse = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
     field_vectors = (sparse.diags_array(inverse) @ weighted).tocsr()
 
-    codes = sorted(
-        min(position[a], position[b]) * n + max(position[a], position[b])
-        for a, b in index.collaboration.edges()
-        if a in position and b in position
-    )
+    edges = np.array(
+        [
+            (position[a], position[b])
+            for a, b in index.collaboration.edges()
+            if a in position and b in position
+        ],
+        dtype=np.int64,
+    ).reshape(-1, 2)
+    codes = np.sort(edges.min(axis=1) * n + edges.max(axis=1))
+    rows = np.concatenate([edges[:, 0], edges[:, 1]])
+    cols = np.concatenate([edges[:, 1], edges[:, 0]])
+    adjacency = sparse.csr_array((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+    adjacency.sum_duplicates()
+    adjacency.data[:] = 1.0
+    countries = sorted({a.country for a in index.actors if a.country is not None})
+    narrower: dict[URIRef, list[URIRef]] = defaultdict(list)
+    for concept, record in index.concepts.items():
+        for parent in record.broader:
+            if parent != concept:
+                narrower[parent].append(concept)
     return Model(
         n=n,
         keys=[actor.key for actor in index.actors],
@@ -186,5 +218,28 @@ def _build_model(index: NetworkIndex) -> Model:
         explained_by=explained_by,
         field_vectors=field_vectors,
         field_vectors_t=field_vectors.T.tocsr(),
-        linked_codes=np.array(codes, dtype=np.int64),
+        linked_codes=codes.astype(np.int64),
+        adjacency=adjacency,
+        degree=np.diff(adjacency.indptr).astype(np.int64),
+        country_codes=np.array(
+            [-1 if a.country is None else countries.index(a.country) for a in index.actors], dtype=np.int64
+        ),
+        territory_rows=_territory_rows(index),
+        narrower={concept: tuple(sorted(children)) for concept, children in narrower.items()},
+        fields_csc=index.fields.tocsc(),
+        needs_csc=index.needs.tocsc(),
+        offers_csc=index.offers.tocsc(),
+        match_csc=match.tocsc(),
     )
+
+
+def _territory_rows(index: NetworkIndex) -> dict[str, IntArray]:
+    """The actors based in each commune (INSEE code), municipio (``es:`` + INE code) and EPCI (``epci:``)."""
+    found: dict[str, list[int]] = defaultdict(list)
+    for row, actor in enumerate(index.actors):
+        if actor.commune is not None:
+            code = iri_key(actor.commune)
+            found[f"es:{code}" if "/municipio/" in actor.commune else code].append(row)
+        if actor.epci is not None:
+            found[f"epci:{iri_key(actor.epci)}"].append(row)
+    return {code: np.array(rows, dtype=np.int64) for code, rows in found.items()}

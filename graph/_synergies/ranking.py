@@ -1,42 +1,43 @@
-"""Every kind ranked together: an actor's combined ranking, the network maxima, the network's best pairs.
+"""Every kind ranked together: an actor's combined ranking, the network maxima, the network's best items.
 
 Per-actor questions cost one sparse row product per kind; network-wide questions scan the pair
-products in blocks of rows.
+products in blocks of rows (`maillage.graph._synergies.scan`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
 
 import numpy as np
 
 from maillage.graph._synergies.affinity import affinity_reasons, affinity_row
-from maillage.graph._synergies.checks import check_kinds, check_limit, check_radius, check_weights
+from maillage.graph._synergies.checks import check_limit, check_offset, check_weights, split_kinds
 from maillage.graph._synergies.complementarity import complementarity_reasons, complementarity_row
 from maillage.graph._synergies.example import _example_index  # noqa: F401 - the docstring examples call it
+from maillage.graph._synergies.filters import Selection, crosses, select
 from maillage.graph._synergies.model import Model, model_of
 from maillage.graph._synergies.parameters import (
     AFFINITY,
     COMBINED,
     COMPLEMENTARITY,
-    EPSILON,
     KINDS,
+    POOLING,
+    RANK_DECIMALS,
     FloatArray,
-    IntArray,
 )
-from maillage.graph._synergies.results import Reason, Synergy
-from maillage.graph._synergies.rows import (
-    Row,
-    crosses_border,
-    distance_or_none,
-    distances_km,
-    modulation,
-    top_positions,
+from maillage.graph._synergies.pooling import (
+    group_items,
+    groups_of,
+    listed_members,
+    pooling_reasons,
+    pooling_result,
+    pooling_row,
 )
+from maillage.graph._synergies.results import Pooling, Ranked, Reason, Synergy
+from maillage.graph._synergies.rows import Row, distance_or_none, distances_km, page_positions
+from maillage.graph._synergies.scan import best_pairs, maximum
+from maillage.graph._synergies.triangles import triangle_reasons, triangle_row
 from maillage.graph.index import NetworkIndex
-
-_BLOCK_ROWS = 1024  # rows per block in network scans: bounds memory at ~ block × n products
 
 
 def synergies_for_actor(
@@ -45,41 +46,55 @@ def synergies_for_actor(
     *,
     kinds: Collection[str] = KINDS,
     limit: int | None = 20,
+    offset: int = 0,
     radius_km: float | None = None,
+    field: str | None = None,
+    resource: str | None = None,
+    territory: str | None = None,
+    cross_border_only: bool = False,
+    exclude_linked: bool = False,
     weights: Mapping[str, float] | None = None,
     include_private: bool = False,
-) -> list[Synergy]:
+) -> Ranked[Synergy]:
     """The combined ranking of an actor's synergies: one item per other actor, every kind summed.
 
     ``combined(A, B) = Σ_k weights[k] · score_k(A, B) / max_k``, where ``max_k`` is the best score of
-    kind k over the whole network (`max_scores`) and complementarity is A needs → B offers. Default
-    weights: ``{"complementarite": 1.0, "affinite": 0.5}`` (`DEFAULT_WEIGHTS`); a kind whose network
-    maximum is 0 adds nothing.
+    kind k over the whole network (`max_scores`): complementarity (A needs → B offers), pooling (A and B
+    both need a short resource, in the same group), affinity, closing triangle. Default weights
+    (`DEFAULT_WEIGHTS`): complementarite 1, mutualisation 0.75, affinite 0.5, triangle 0.5; a kind
+    whose network maximum is 0 adds nothing.
 
     Parameters
     ----------
     kinds : collection of str, optional
-        Among `KINDS`.
+        Among `KINDS`; « transfrontalier » adds ``cross_border_only`` (alone: every kind).
     weights : mapping, optional
         Overrides some or all of `DEFAULT_WEIGHTS`.
-    index, actor_key, limit, radius_km, include_private
-        As in `complementarities`; the radius applies to every kind.
+    index, actor_key, limit, offset, radius_km, field, territory, cross_border_only, exclude_linked, \
+include_private
+        As in `complementarities`; the filters apply to every kind (affinity and triangles never pair
+        linked actors).
+    resource : str, optional
+        Only the needs of this resource (or a narrower one) count for complementarity and pooling;
+        affinity and triangles keep the actors that offer or need it.
 
     Returns
     -------
-    list of Synergy
+    Ranked of Synergy
         Of kind ``"combine"``, source `actor_key`; `components` holds the raw score of each kind that
-        contributed, `reasons` the complementarity reasons then the affinity ones.
+        contributed, `reasons` their reasons in `KINDS` order; `total` counts every other actor found.
 
     Raises
     ------
     UnknownActorError
-        For an unknown key. `ValueError` for an unknown kind or a negative weight, limit or radius.
+        For an unknown key. `UnknownFilterError` (a `ValueError`) for an unknown filter key;
+        `ValueError` for an unknown kind, a negative weight, limit, offset or radius.
 
     Notes
     -----
-    Cost: one sparse row product per kind. The network maxima are computed once per index by a full
-    scan (see `network_synergies`); warm them with `max_scores` after a rebuild on large networks.
+    Cost: one sparse row product per kind (the triangle one walks the 2-hop neighbourhood). The network
+    maxima are computed once per index by a full scan (see `network_synergies`); warm them with
+    `max_scores` after a rebuild on large networks.
 
     Examples
     --------
@@ -89,138 +104,109 @@ def synergies_for_actor(
 ('garraio', 0.6437, ('complementarite', 'affinite'))]
     """
     actor = index.row(actor_key)
-    chosen = check_kinds(kinds)
+    chosen, border = split_kinds(kinds)
     weight = check_weights(weights)
     check_limit(limit)
-    check_radius(radius_km)
+    check_offset(offset)
     model = model_of(index)
+    selection = select(
+        index,
+        model,
+        field=field,
+        resource=resource,
+        radius_km=radius_km,
+        territory=territory,
+        cross_border_only=cross_border_only or border,
+        exclude_linked=exclude_linked,
+        include_private=include_private,
+    )
     maxima = max_scores(index, include_private=include_private)
 
-    rows: dict[str, Row] = {}
-    for kind in chosen:
-        if kind == COMPLEMENTARITY:
-            rows[kind] = complementarity_row(
-                model, actor, direction="needs", include_private=include_private, radius_km=radius_km
-            )
-        else:
-            rows[kind] = affinity_row(
-                index, model, actor, include_private=include_private, radius_km=radius_km
-            )
-
     combined = np.zeros(model.n, dtype=np.float64)
-    components: dict[int, dict[str, float]] = {}
-    distances: dict[int, float] = {}
-    for kind, row in rows.items():
+    found = np.zeros(model.n, dtype=np.bool_)
+    raw: dict[str, FloatArray] = {}  # kind -> score against every actor (0 where none)
+    for kind in chosen:
         if maxima[kind] <= 0:
             continue
+        row = _actor_row(index, model, kind, actor, selection)
         combined[row.others] += weight[kind] * row.scores / maxima[kind]
-        entries = zip(row.others.tolist(), row.scores.tolist(), row.distances.tolist(), strict=True)
-        for other, score, distance in entries:
-            components.setdefault(other, {})[kind] = score
-            distances[other] = distance
-    candidates = np.array(sorted(components), dtype=np.int64)
+        found[row.others] = True
+        raw[kind] = np.zeros(model.n, dtype=np.float64)
+        raw[kind][row.others] = row.scores
+    candidates = np.flatnonzero(found).astype(np.int64)
+    shown = candidates[page_positions(candidates, combined[candidates], limit, offset)]
+    distances = distances_km(model, actor, shown)
     results: list[Synergy] = []
-    for i in top_positions(candidates, combined[candidates], limit):
-        other = int(candidates[i])
-        distance = distance_or_none(distances[other])
+    for other, measured in zip(shown.tolist(), distances.tolist(), strict=True):
+        distance = distance_or_none(measured)
+        components = {kind: float(raw[kind][other]) for kind in KINDS if kind in raw and raw[kind][other] > 0}
         reasons: tuple[Reason, ...] = ()
-        if COMPLEMENTARITY in components[other]:
-            reasons += complementarity_reasons(index, model, actor, other, distance)
-        if AFFINITY in components[other]:
-            reasons += affinity_reasons(index, model, actor, other, distance)
+        for kind in components:
+            reasons += pair_reasons(index, model, kind, actor, other, distance, selection)
         results.append(
             Synergy(
                 kind=COMBINED,
                 source=model.keys[actor],
                 target=model.keys[other],
                 score=float(combined[other]),
-                components={k: components[other][k] for k in KINDS if k in components[other]},
+                components=components,
                 distance_km=distance,
-                cross_border=crosses_border(model, actor, other),
+                cross_border=_crosses(model, actor, other),
                 reasons=reasons,
             )
         )
-    return results
+    return Ranked(results, total=len(candidates))
 
 
-@dataclass
-class _Scan:
-    sources: IntArray
-    targets: IntArray
-    scores: FloatArray
-    max_all: float
-    max_public: float
+def _actor_row(index: NetworkIndex, model: Model, kind: str, actor: int, selection: Selection) -> Row:
+    if kind == COMPLEMENTARITY:
+        return complementarity_row(model, actor, direction="needs", selection=selection)
+    if kind == POOLING:
+        groups = groups_of(index, model, include_private=selection.include_private)
+        return pooling_row(model, groups, actor, selection)
+    if kind == AFFINITY:
+        return affinity_row(model, actor, selection)
+    return triangle_row(model, actor, selection)
 
 
-def _best(
-    sources: IntArray, targets: IntArray, scores: FloatArray, limit: int
-) -> tuple[IntArray, IntArray, FloatArray]:
-    """The `limit` best pairs, ties by source then target; O(m) selection before sorting the few kept."""
-    if len(scores) > limit:
-        threshold = np.partition(scores, len(scores) - limit)[len(scores) - limit]
-        keep = scores >= threshold  # ties at the threshold all kept, so the tie-break stays exact
-        sources, targets, scores = sources[keep], targets[keep], scores[keep]
-    order = np.lexsort((targets, sources, -scores))[:limit]
-    return sources[order], targets[order], scores[order]
+def pair_reasons(
+    index: NetworkIndex,
+    model: Model,
+    kind: str,
+    a: int,
+    b: int,
+    distance: float | None,
+    selection: Selection,
+) -> tuple[Reason, ...]:
+    """The reasons of one kind for the pair (a, b); for complementarity a needs and b offers."""
+    if kind == COMPLEMENTARITY:
+        return complementarity_reasons(index, model, a, b, distance, selection)
+    if kind == POOLING:
+        groups = groups_of(index, model, include_private=selection.include_private)
+        return pooling_reasons(index, model, groups, a, b, distance, selection)
+    if kind == AFFINITY:
+        return affinity_reasons(index, model, a, b, distance)
+    return triangle_reasons(index, model, a, b, distance, selection)
 
 
-def _scan(index: NetworkIndex, model: Model, kind: str, *, limit: int, include_private: bool) -> _Scan:
-    """Every scored pair of one kind, block by block, keeping the best `limit` and the maxima."""
-    n = model.n
-    best_i = np.zeros(0, dtype=np.int64)
-    best_j = np.zeros(0, dtype=np.int64)
-    best_s = np.zeros(0, dtype=np.float64)
-    max_all = max_public = 0.0
-    for start in range(0, n, _BLOCK_ROWS):
-        end = min(n, start + _BLOCK_ROWS)
-        if kind == COMPLEMENTARITY:
-            block = (model.weighted_needs[start:end] @ model.match_t).tocsr()
-        else:
-            block = (model.field_vectors[start:end] @ model.field_vectors_t).tocsr()
-        i = (np.repeat(np.arange(end - start), np.diff(block.indptr)) + start).astype(np.int64)
-        j = block.indices.astype(np.int64)
-        s = block.data.astype(np.float64)
-        if kind == COMPLEMENTARITY:
-            keep = i != j
-            s = s * modulation(distances_km(model, i, j))
-        else:
-            keep = i < j  # unordered pairs, once
-            keep &= ~np.isin(i * n + j, model.linked_codes)
-        keep &= s > EPSILON
-        i, j, s = i[keep], j[keep], s[keep]
-        if len(s):
-            max_all = max(max_all, float(s.max()))
-        public = model.public[i] & model.public[j]
-        if public.any():
-            max_public = max(max_public, float(s[public].max()))
-        if not include_private:
-            i, j, s = i[public], j[public], s[public]
-        if limit:
-            i, j, s = _best(i, j, s, limit)
-            best_i, best_j, best_s = _best(
-                np.concatenate([best_i, i]), np.concatenate([best_j, j]), np.concatenate([best_s, s]), limit
-            )
-    model.maxima[(kind, True)] = max_all
-    model.maxima[(kind, False)] = max_public
-    return _Scan(best_i, best_j, best_s, max_all, max_public)
+def _crosses(model: Model, a: int, b: int) -> bool:
+    return bool(crosses(model, np.array([a]), np.array([b]))[0])
 
 
 def max_scores(index: NetworkIndex, *, include_private: bool = False) -> dict[str, float]:
-    """The best score of each kind over the network (pairs of public actors unless `include_private`).
+    """The best pair score of each kind over the network (pairs of public actors unless `include_private`).
 
     They normalise the combined ranking. Computed once per index by a full scan of the network, in
-    blocks of rows (cost O(nnz of the pair products)), then cached in `index.derived`.
+    blocks of rows (cost O(nnz of the pair products)), then cached in `index.derived`. For pooling it
+    is the best *pair* score; `network_synergies` normalises pooling groups by the best group score.
 
     Examples
     --------
     >>> {kind: round(score, 4) for kind, score in max_scores(_example_index()).items()}
-    {'complementarite': 2.2185, 'affinite': 0.6322}
+    {'complementarite': 2.2185, 'mutualisation': 0.0, 'affinite': 0.6322, 'triangle': 0.0}
     """
     model = model_of(index)
-    for kind in KINDS:
-        if (kind, include_private) not in model.maxima:
-            _scan(index, model, kind, limit=0, include_private=include_private)
-    return {kind: model.maxima[(kind, include_private)] for kind in KINDS}
+    return {kind: maximum(index, model, kind, include_private=include_private) for kind in KINDS}
 
 
 def network_synergies(
@@ -228,31 +214,50 @@ def network_synergies(
     *,
     kinds: Collection[str] = KINDS,
     limit: int = 50,
+    offset: int = 0,
     weights: Mapping[str, float] | None = None,
+    radius_km: float | None = None,
+    field: str | None = None,
+    resource: str | None = None,
+    territory: str | None = None,
+    cross_border_only: bool = False,
+    exclude_linked: bool = False,
     include_private: bool = False,
-) -> list[Synergy]:
-    """The best pairs of the whole network, every requested kind ranked together.
+) -> Ranked[Synergy | Pooling]:
+    """The best items of the whole network, every requested kind ranked together.
 
-    Complementarity pairs are directed (source needs → target offers); affinity pairs are unordered and
-    listed once (source = the smaller key). Items of different kinds are ranked by
-    ``weights[k] · score / max_scores(index)[k]``, ties by source then target key; each item keeps its
-    own kind and raw score. Private persons appear on neither side unless `include_private`.
+    Complementarity pairs are directed (source needs → target offers); pooling items are groups
+    (`Pooling`, see `poolings`); affinity and triangle pairs are unordered and listed once (source =
+    the smaller key). Items are ranked by ``weights[k] · score / max_k``, where ``max_k`` is the best
+    pair score of kind k (`max_scores`) or, for pooling groups, the best group score; ties by source
+    (first member) then target key. Each item keeps its own kind and raw score.
 
     Parameters
     ----------
     kinds, weights, include_private
         As in `synergies_for_actor`.
-    limit : int, optional
-        How many pairs in all.
+    limit, offset : int, optional
+        Paging over the merged ranking; the result's `total` counts every item that passed.
+    radius_km : float, optional
+        Pairs at most this far apart; groups whose members are all at most this far from one another.
+    field, territory : str, optional
+        A pair passes when either actor declares the field (or a narrower one) / is based in the
+        territory; a group lists the members that do and is kept with at least 2 of them.
+    resource : str, optional
+        Complementarity counts only needs of this resource (or a narrower one), pooling keeps its
+        groups, affinity and triangles keep pairs where either actor offers or needs it.
+    cross_border_only, exclude_linked : bool, optional
+        Pairs across the border, groups spanning it / pairs not linked yet (groups are not pairs: they
+        stay).
 
     Returns
     -------
-    list of Synergy
+    Ranked of Synergy or Pooling
 
     Notes
     -----
-    A batch job: it computes every pair product in blocks of rows, O(nnz of N·idf·Mᵀ and X·Xᵀ) time
-    and O(block × n) memory.
+    A batch job: it computes every pair product in blocks of rows, O(nnz of N·idf·Mᵀ, P·Pᵀ, X·Xᵀ and
+    A·W·A) time and O(block × n) memory.
 
     Examples
     --------
@@ -260,27 +265,59 @@ def network_synergies(
     [('complementarite', 'ferme', 'tiers-lieu'), ('affinite', 'ferme', 'tiers-lieu'), \
 ('complementarite', 'ferme', 'garraio')]
     """
-    chosen = check_kinds(kinds)
+    chosen, border = split_kinds(kinds)
     weight = check_weights(weights)
     check_limit(limit)
+    check_offset(offset)
     model = model_of(index)
-    items: list[tuple[float, int, int, int, str, float]] = []
+    selection = select(
+        index,
+        model,
+        field=field,
+        resource=resource,
+        radius_km=radius_km,
+        territory=territory,
+        cross_border_only=cross_border_only or border,
+        exclude_linked=exclude_linked,
+        include_private=include_private,
+    )
+    maxima = max_scores(index, include_private=include_private)
+    # (rank score, first row, second row, kind rank, kind, raw score, distance or group)
+    items: list[tuple[float, int, int, int, str, float, float]] = []
+    total = 0
     for rank, kind in enumerate(chosen):
-        scan = _scan(index, model, kind, limit=limit, include_private=include_private)
-        top = scan.max_all if include_private else scan.max_public
-        if top <= 0:
+        if kind == POOLING:
+            groups = groups_of(index, model, include_private=include_private)
+            found = group_items(index, model, groups, selection)
+            total += len(found)
+            for score, group, first in found:
+                rank_score = round(weight[kind] * score / groups.best, RANK_DECIMALS)
+                items.append(
+                    (-rank_score, first, model.n + int(groups.resource[group]), rank, kind, score, group)
+                )
             continue
-        for i, j, s in zip(scan.sources.tolist(), scan.targets.tolist(), scan.scores.tolist(), strict=True):
-            items.append((-weight[kind] * s / top, i, j, rank, kind, s))
-    items.sort()
-    results: list[Synergy] = []
-    for _rank_score, i, j, _kind_rank, kind, score in items[:limit]:
-        distance = distance_or_none(float(distances_km(model, i, np.array([j], dtype=np.int64))[0]))
-        reasons = (
-            complementarity_reasons(index, model, i, j, distance)
-            if kind == COMPLEMENTARITY
-            else affinity_reasons(index, model, i, j, distance)
-        )
+        if maxima[kind] <= 0:
+            continue  # no pair of this kind at all
+        pairs, count = best_pairs(index, model, kind, selection, keep=limit + offset)
+        total += count
+        for i, j, s, d in zip(
+            pairs.first.tolist(),
+            pairs.second.tolist(),
+            pairs.scores.tolist(),
+            pairs.distances.tolist(),
+            strict=True,
+        ):
+            items.append((-round(weight[kind] * s / maxima[kind], RANK_DECIMALS), i, j, rank, kind, s, d))
+    items.sort(key=lambda item: item[:4])
+    results: list[Synergy | Pooling] = []
+    for _rank_score, i, j, _kind_rank, kind, score, extra in items[offset : offset + limit]:
+        if kind == POOLING:
+            groups = groups_of(index, model, include_private=include_private)
+            listed = listed_members(model, groups, int(extra), selection)
+            assert listed is not None  # it passed in `group_items`
+            results.append(pooling_result(index, model, groups, int(extra), listed))
+            continue
+        distance = distance_or_none(extra)
         results.append(
             Synergy(
                 kind=kind,
@@ -289,8 +326,8 @@ def network_synergies(
                 score=score,
                 components={kind: score},
                 distance_km=distance,
-                cross_border=crosses_border(model, i, j),
-                reasons=reasons,
+                cross_border=_crosses(model, i, j),
+                reasons=pair_reasons(index, model, kind, i, j, distance, selection),
             )
         )
-    return results
+    return Ranked(results, total=total)

@@ -6,18 +6,35 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from maillage.graph._synergies.filters import Selection
 from maillage.graph._synergies.model import Model
-from maillage.graph._synergies.parameters import DISTANCE_SCALE_KM, EPSILON, FloatArray, IntArray
+from maillage.graph._synergies.parameters import (
+    DISTANCE_SCALE_KM,
+    EPSILON,
+    RANK_DECIMALS,
+    FloatArray,
+    IntArray,
+)
 from maillage.graph.index import SparseMatrix
 
 
 @dataclass
 class Row:
-    """Scores of one actor against some others, with their distances."""
+    """Scores of one actor against some others, with their distances.
+
+    `distances` is None when they were not needed to score or filter (affinity, triangles without a
+    radius): `distance_at` then measures the few that are shown.
+    """
 
     others: IntArray
     scores: FloatArray
-    distances: FloatArray  # NaN when a coordinate is missing
+    distances: FloatArray | None  # NaN where a coordinate is missing
+
+    def distance_at(self, model: Model, actor: int, position: int) -> float | None:
+        """The distance from `actor` to ``others[position]``, in km (None when unknown)."""
+        if self.distances is not None:
+            return distance_or_none(float(self.distances[position]))
+        return distance_or_none(float(distances_km(model, actor, self.others[position : position + 1])[0]))
 
 
 def distances_km(model: Model, rows: IntArray | int, others: IntArray) -> FloatArray:
@@ -42,25 +59,46 @@ def filter_row(
     model: Model,
     actor: int,
     row: Row,
+    selection: Selection,
     *,
-    include_private: bool,
-    radius_km: float | None,
-    excluded: IntArray | None = None,
+    unlinked: bool = False,
+    about_resources: bool = True,
 ) -> Row:
-    """The row without the actor itself, zero scores, private persons, far actors and `excluded`."""
-    keep = (row.others != actor) & (row.scores > EPSILON)
-    if not include_private:
-        keep &= model.public[row.others]
-    if radius_km is not None:
-        keep &= ~np.isnan(row.distances) & (row.distances <= radius_km)
-    if excluded is not None and len(excluded):
-        keep &= ~np.isin(row.others, excluded)
-    return Row(row.others[keep], row.scores[keep], row.distances[keep])
+    """The row without zero scores and without the others the filters drop (`Selection.others`)."""
+    keep = (row.scores > EPSILON) & selection.others(
+        model, actor, row.others, row.distances, unlinked=unlinked, about_resources=about_resources
+    )
+    distances = None if row.distances is None else row.distances[keep]
+    return Row(row.others[keep], row.scores[keep], distances)
+
+
+def page_positions(keys: IntArray, scores: FloatArray, limit: int | None, offset: int = 0) -> IntArray:
+    """Positions of the best scores from `offset` on, at most `limit` of them (ties by key order)."""
+    order = top_positions(keys, scores, None if limit is None else offset + limit)
+    return order[offset:]
+
+
+def rank_key(scores: FloatArray) -> FloatArray:
+    """Scores as they are ranked: rounded to 10 decimals, so that two scores equal by their formula but
+    computed along different paths (distances north and south, say) tie and fall back to key order."""
+    rounded: FloatArray = np.round(scores, RANK_DECIMALS)
+    return rounded
 
 
 def top_positions(keys: IntArray, scores: FloatArray, limit: int | None) -> IntArray:
-    """Positions of the best scores, ties broken by key order (actors are sorted by key)."""
-    order = np.lexsort((keys, -scores)).astype(np.int64)
+    """Positions of the best scores, ties broken by key order (actors are sorted by key).
+
+    O(m) selection of the `limit` best (ties at the threshold all kept, so the tie-break stays exact),
+    then a sort of those only.
+    """
+    ranked = rank_key(scores)
+    candidates = np.arange(len(ranked), dtype=np.int64)
+    if limit is not None and len(ranked) > limit:
+        if limit == 0:
+            return candidates[:0]
+        threshold = np.partition(ranked, len(ranked) - limit)[len(ranked) - limit]
+        candidates = np.flatnonzero(ranked >= threshold).astype(np.int64)
+    order = candidates[np.lexsort((keys[candidates], -ranked[candidates]))]
     return order if limit is None else order[:limit]
 
 
