@@ -9,10 +9,12 @@ import networkx as nx
 from rdflib import URIRef
 
 from maillage.api.present import label
-from maillage.graph.index import ActorRecord, NetworkIndex
+from maillage.graph.index import ActorRecord, NetworkIndex, iri_key
 from maillage.graph.synergies import Synergy
+from maillage.ingest.territories import places as territory_places
 from maillage.viz.layout import ASPECT, layout_positions, size_by_degree
 from maillage.viz.legend import legend_for, reading_order
+from maillage.viz.map import MapArea, MapPlace, commune_outlines
 from maillage.viz.model import LegendItem, VizEdge, VizNode
 from maillage.viz.palette import CATEGORY_COLORS, OTHER_COLOR, colors_for
 
@@ -68,6 +70,17 @@ def tooltip(index: NetworkIndex, actor: ActorRecord) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def actor_groups(
+    index: NetworkIndex, actors: Iterable[ActorRecord], mode: str
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The group each actor is drawn in (`OTHER_GROUPS` past the palette) and each group's colour."""
+    palette = group_colors(index, mode)
+    groups = {a.key: group_name(index, a, mode) for a in actors}
+    groups = {key: name if name in palette else OTHER_GROUPS[mode] for key, name in groups.items()}
+    palette[OTHER_GROUPS[mode]] = OTHER_COLOR
+    return groups, palette
+
+
 def network_picture(
     index: NetworkIndex,
     keys: Iterable[str],
@@ -87,10 +100,7 @@ def network_picture(
     sizes = size_by_degree(dict(subgraph.degree()))
     positions = layout_positions(subgraph, seed=42, sizes=sizes, aspect=aspect)
     actors = [index.actors[index.position[k]] for k in keys]
-    palette = group_colors(index, mode)
-    groups = {a.key: group_name(index, a, mode) for a in actors}
-    groups = {key: name if name in palette else OTHER_GROUPS[mode] for key, name in groups.items()}
-    palette[OTHER_GROUPS[mode]] = OTHER_COLOR
+    groups, palette = actor_groups(index, actors, mode)
     nodes = [
         VizNode(
             id=a.key,
@@ -148,3 +158,49 @@ def ego_keys(index: NetworkIndex, key: str, *, depth: int) -> list[str]:
         return [key]
     reached = nx.single_source_shortest_path_length(index.collaboration, key, cutoff=depth)
     return sorted(reached)
+
+
+def map_picture(
+    index: NetworkIndex, *, mode: str = "domaine", suggestions: Iterable[Synergy] = ()
+) -> tuple[list[VizNode], list[VizEdge], list[MapArea], list[MapPlace]]:
+    """The public actors with coordinates placed at their longitude / latitude and coloured as on the
+    network page, the suggested cooperations among them, the communes of 64/40 with their number of
+    public actors, and the Spanish municipalities (no outlines shipped) as places."""
+    actors = [a for a in index.actors if a.is_public and a.lat is not None and a.lon is not None]
+    groups, palette = actor_groups(index, actors, mode)
+    nodes = [
+        VizNode(
+            id=a.key,
+            label=a.label,
+            group=groups[a.key],
+            color=palette[groups[a.key]],
+            size=1.0,
+            x=a.lon,  # type: ignore[arg-type]
+            y=a.lat,  # type: ignore[arg-type]
+            title=tooltip(index, a),
+            url=f"/actors/{a.key}",
+            cross_border=a.country == "ES",
+        )
+        for a in actors
+    ]
+    shown = {a.key for a in actors}
+    edges = [
+        VizEdge(s.source, s.target, "suggestion", s.sentence(index), cross_border=s.cross_border)
+        for s in suggestions
+        if s.source in shown and s.target in shown
+    ]
+    counts = Counter(
+        iri_key(a.commune)
+        for a in index.actors
+        if a.is_public and a.commune is not None and a.country == "FR"
+    )
+    areas = [
+        MapArea(code, name, rings, counts.get(code, 0))
+        for code, (name, rings) in sorted(commune_outlines().items())
+    ]
+    places = [
+        MapPlace(place.label, place.lon, place.lat)
+        for (country, _code), place in sorted(territory_places().items())
+        if country == "ES" and place.lat is not None and place.lon is not None
+    ]
+    return nodes, edges, areas, places

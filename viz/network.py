@@ -31,7 +31,8 @@ from maillage.viz.texts import check_language, counted, text
 
 __all__ = ["render_network", "network_data", "embed_json", "static_dir", "script_urls", "stylesheet_urls"]
 
-_ELEMENT_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}")
+ELEMENT_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}")
+"""What an element id of a fragment may be (a letter, then letters, digits, ``-`` and ``_``)."""
 LARGE_NETWORK_EDGES = 2000
 """From this many edges, edges are hidden while the user drags or zooms, to keep the page responsive."""
 
@@ -66,7 +67,8 @@ FONT_FACE = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'DejaVu 
 
 
 @functools.cache
-def _templates() -> jinja2.Environment:
+def templates() -> jinja2.Environment:
+    """The templates of the fragments (``viz/templates``), autoescaped, strict about missing values."""
     return jinja2.Environment(
         loader=jinja2.PackageLoader("maillage.viz", "templates"),
         autoescape=True,
@@ -328,7 +330,7 @@ def render_network(
     >>> '<ul class="legende"' in html and 'id="reseau-data"' in html
     True
     """
-    if not isinstance(element_id, str) or not _ELEMENT_ID.fullmatch(element_id):
+    if not isinstance(element_id, str) or not ELEMENT_ID.fullmatch(element_id):
         raise ValueError(
             f"element_id {element_id!r} must start with a letter and hold only letters, digits, '-' and '_' "
             "(64 characters at most)."
@@ -342,7 +344,7 @@ def render_network(
         links=counted("links", len(edges), lang=lang),
     )
     return (
-        _templates()
+        templates()
         .get_template("network.html")
         .render(
             element_id=element_id,

@@ -39,6 +39,10 @@ CROSS_BORDER_COLOR = "#DC267F"
 NODE_BORDER_COLOR = "#2B3137"
 """Thin outline drawn around every node so pale colours stay visible on white."""
 
+CHOROPLETH_COLORS: tuple[str, ...] = ("#F4F4F1", "#D6E9F0", "#A7CDE0", "#6AA5C9", "#2F6F9E")
+"""Fill of the communes on the map by class of actor count (none, 1, 2, 3–4, 5+): a light neutral, then
+a single-hue sequential blue, readable with the common colour blindnesses and in greys."""
+
 HIGHLIGHT_COLOR = "#0072B2"
 """Outline of a selected node (Okabe–Ito blue)."""
 

@@ -22,6 +22,18 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "network.links.one": "{count} lien",
         "network.links.other": "{count} liens",
         "network.noscript": "Activez JavaScript pour afficher le dessin du réseau.",
+        "map.summary": "Carte du réseau : {actors}.",
+        "map.classes.title": "Acteurs par commune",
+        "map.help": "Molette : zoomer. Glisser : se déplacer. Double-clic : tout le territoire / retour.",
+        "map.class.0": "aucun",
+        "map.class.1": "1",
+        "map.class.2": "2",
+        "map.class.3": "3 ou 4",
+        "map.class.4": "5 et plus",
+        "map.spain": (
+            "Côté Euskadi et Navarre, contours non disponibles hors ligne : "
+            "les municipios sont des points gris."
+        ),
     },
     "en": {
         "legend.title": "Legend",
@@ -37,6 +49,18 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "network.links.one": "{count} link",
         "network.links.other": "{count} links",
         "network.noscript": "Turn on JavaScript to see the network drawing.",
+        "map.summary": "Map of the network: {actors}.",
+        "map.classes.title": "Actors per commune",
+        "map.help": "Wheel: zoom. Drag: move. Double click: the whole territory / back.",
+        "map.class.0": "none",
+        "map.class.1": "1",
+        "map.class.2": "2",
+        "map.class.3": "3 or 4",
+        "map.class.4": "5 or more",
+        "map.spain": (
+            "On the Basque Country and Navarre side, outlines are not available offline: "
+            "municipalities are grey dots."
+        ),
     },
 }
 

@@ -1,4 +1,4 @@
-"""HTML pages: the whole network (/) and one actor (/actors/{id}), French first."""
+"""HTML pages: the whole network (/), the map (/carte) and one actor (/actors/{id}), French first."""
 
 from __future__ import annotations
 
@@ -10,9 +10,19 @@ from fastapi.responses import HTMLResponse
 from maillage.api.deps import IndexDep
 from maillage.api.present import actor_detail, label, public_actor, synergy_public
 from maillage.api.templating import render_page
-from maillage.api.views import ego_keys, network_picture
-from maillage.graph.synergies import synergies_for_actor
+from maillage.api.views import ego_keys, map_picture, network_picture
+from maillage.graph.synergies import (
+    AFFINITY,
+    COMPLEMENTARITY,
+    TRIANGLE,
+    network_synergies,
+    synergies_for_actor,
+)
+from maillage.viz.map import render_map
 from maillage.viz.network import render_network
+
+MAP_SYNERGIES = 40
+"""How many of the network's best pair synergies the map draws when asked."""
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -39,6 +49,36 @@ def network_page(
         projects=len(index.projects),
         countries=countries,
         edges=len(edges),
+    )
+
+
+@router.get("/carte", response_class=HTMLResponse)
+def map_page(
+    request: Request,
+    index: IndexDep,
+    couleur: Annotated[Literal["domaine", "college"], Query()] = "domaine",
+    synergies: Annotated[bool, Query()] = False,
+) -> HTMLResponse:
+    """The actors on the communes of 64/40 and the municipalities across the border, coloured like the
+    network page, communes shaded by their number of actors; the network's best pair synergies (needs met,
+    affinities, triangles to close) drawn as dashed lines on demand."""
+    suggested = (
+        network_synergies(index, kinds=(COMPLEMENTARITY, AFFINITY, TRIANGLE), limit=MAP_SYNERGIES)
+        if synergies
+        else []
+    )
+    nodes, edges, areas, places = map_picture(index, mode=couleur, suggestions=suggested)  # type: ignore[arg-type]
+    fragment = render_map(nodes, edges, areas=areas, places=places, element_id="carte")
+    unplaced = sum(1 for a in index.actors if a.is_public and (a.lat is None or a.lon is None))
+    return render_page(
+        request,
+        "map.html",
+        map=fragment,
+        couleur=couleur,
+        synergies=synergies,
+        shown_synergies=len(edges),
+        actors=len(nodes),
+        unplaced=unplaced,
     )
 
 

@@ -6,6 +6,7 @@ Fixtures:
 - ``page``: a fresh page in its own context. ``page.console_errors`` lists console errors and uncaught
   page errors; every request to a host other than 127.0.0.1 / localhost is aborted and listed in
   ``page.external_requests``.
+- ``server`` (module): the app over the sample network, served by uvicorn on a free 127.0.0.1 port.
 - ``screenshot``: ``screenshot(page, name)`` saves ``<repo>/test-artifacts/screenshots/{name}.png``
   (also importable as :func:`save_screenshot`).
 """
@@ -13,12 +14,19 @@ Fixtures:
 from __future__ import annotations
 
 import os
+import socket
+import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import uvicorn
 from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Route, sync_playwright
+
+from maillage.api.app import create_app
+from maillage.graph.stores.base import Store
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 SCREENSHOT_DIR = REPOSITORY / "test-artifacts" / "screenshots"
@@ -118,3 +126,23 @@ def page(browser: Browser) -> Iterator[Page]:
 @pytest.fixture
 def screenshot() -> Callable[[Page, str], Path]:
     return save_screenshot
+
+
+@pytest.fixture(scope="module")
+def server(sample_store: Store) -> Iterator[str]:
+    """The app over the sample network on a free loopback port; stopped after the module."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(create_app(sample_store), host="127.0.0.1", port=port, log_level="warning")
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not running.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start within 20 s")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    running.should_exit = True
+    thread.join(timeout=10)
