@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -11,6 +13,19 @@ from fastapi.templating import Jinja2Templates
 from maillage.viz.network import script_urls, stylesheet_urls
 
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
+
+
+def merge_query(current: Mapping[str, object], changes: Mapping[str, object]) -> str:
+    """The query string of `current` with `changes` applied (a None value removes the parameter).
+
+    >>> merge_query({"q": "bois & fer", "pays": "FR"}, {"pays": None, "page": 2})
+    'q=bois+%26+fer&page=2'
+    """
+    merged = {**current, **changes}
+    return urlencode([(k, str(v)) for k, v in merged.items() if v is not None and v != ""])
+
+
+templates.env.filters["merge_query"] = merge_query
 
 
 def render_page(request: Request, template: str, status_code: int = 200, **context: object) -> HTMLResponse:

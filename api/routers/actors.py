@@ -5,14 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from rdflib import URIRef
 
 from maillage.api.deps import IndexDep, LangDep, StateDep
-from maillage.api.errors import APIError
 from maillage.api.present import actor_detail, actor_public, public_actor, synergy_item
 from maillage.api.routers.synergies import KIND_HELP, KindName, SynergyFiltersDep, filter_errors
 from maillage.api.schemas import ActorDetail, ActorPublic, Page, ProvenancePublic, SynergyItem
-from maillage.graph.index import ActorRecord, NetworkIndex
+from maillage.api.search import ActorQuery, matching_actors
 from maillage.graph.synergies import (
     CROSS_BORDER,
     KINDS,
@@ -25,72 +23,9 @@ from maillage.graph.synergies import (
     synergies_for_actor,
     triangles,
 )
-from maillage.ingest.concepts import normalise as fold
 from maillage.ingest.provenance import read_provenance
-from maillage.ontology.iri import key_of
 
 router = APIRouter(prefix="/api/actors", tags=["acteurs"])
-
-
-def narrower_closure(index: NetworkIndex, key: str, scheme_part: str) -> set[URIRef]:
-    """The concept named by `key` and every concept below it (a filter on a field includes its sub-fields)."""
-    roots = {
-        iri for iri in index.concepts if f"/concept/{scheme_part}/" in str(iri) and key_of(str(iri)) == key
-    }
-    if not roots:
-        raise APIError(
-            422,
-            f"Concept inconnu : « {key} »",
-            details=[{"parametre": scheme_part, "valeur": key, "regle": "clé de concept inconnue"}],
-        )
-    found = set(roots)
-    changed = True
-    while changed:
-        changed = False
-        for iri, record in index.concepts.items():
-            if iri not in found and any(b in found for b in record.broader):
-                found.add(iri)
-                changed = True
-    return found
-
-
-def matching_actors(
-    index: NetworkIndex,
-    *,
-    field: str | None,
-    type_: str | None,
-    college: str | None,
-    commune: str | None,
-    epci: str | None,
-    country: str | None,
-    q: str | None,
-) -> list[ActorRecord]:
-    fields = narrower_closure(index, field, "field") if field else None
-    types = narrower_closure(index, type_, "actor-type") if type_ else None
-    colleges = narrower_closure(index, college, "college") if college else None
-    words = fold(q).split() if q else []
-    found = []
-    for actor in index.actors:
-        if not actor.is_public:
-            continue
-        if fields is not None and not fields.intersection(actor.fields):
-            continue
-        if types is not None and actor.actor_type not in types:
-            continue
-        if colleges is not None and actor.college not in colleges:
-            continue
-        if commune and (actor.commune is None or key_of(str(actor.commune)) != commune):
-            continue
-        if epci and (actor.epci is None or key_of(str(actor.epci)) != epci):
-            continue
-        if country and actor.country != country.upper():
-            continue
-        if words:
-            text = fold(f"{actor.label} {actor.description} {actor.commune_label}")
-            if not all(word in text for word in words):
-                continue
-        found.append(actor)
-    return found
 
 
 @router.get("", response_model=Page[ActorPublic], summary="Lister et filtrer les acteurs")
@@ -102,6 +37,12 @@ def list_actors(
     commune: Annotated[str | None, Query(description="code INSEE ou INE de la commune")] = None,
     epci: Annotated[str | None, Query(description="SIREN de l'EPCI")] = None,
     country: Annotated[Literal["FR", "ES", "fr", "es"] | None, Query(description="pays : FR ou ES")] = None,
+    offers: Annotated[
+        str | None, Query(description="clé d'une ressource proposée (ressources plus précises incluses)")
+    ] = None,
+    needs: Annotated[
+        str | None, Query(description="clé d'une ressource recherchée (ressources plus précises incluses)")
+    ] = None,
     q: Annotated[
         str | None, Query(max_length=200, description="mots cherchés dans le nom et la description")
     ] = None,
@@ -109,9 +50,18 @@ def list_actors(
     offset: Annotated[int, Query(ge=0)] = 0,
     lang: LangDep = "fr",
 ) -> Page[ActorPublic]:
-    found = matching_actors(
-        index, field=field, type_=type, college=college, commune=commune, epci=epci, country=country, q=q
+    query = ActorQuery(
+        q=q,
+        field=field,
+        type_=type,
+        college=college,
+        offers=offers,
+        needs=needs,
+        commune=commune,
+        epci=epci,
+        country=country,
     )
+    found = matching_actors(index, query)
     return Page[ActorPublic](
         data=[actor_public(index, a, lang) for a in found[offset : offset + limit]], count=len(found)
     )

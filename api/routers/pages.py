@@ -1,16 +1,24 @@
-"""HTML pages: the whole network (/), the map (/carte) and one actor (/actors/{id}), French first."""
+"""HTML pages: the whole network (/), the dashboard (/tableau-de-bord), the map (/carte), the search
+(/recherche) and one actor (/actors/{id}), French first."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import Counter
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from maillage.api.deps import IndexDep
+from maillage.api.deps import IndexDep, StateDep
 from maillage.api.present import actor_detail, label, public_actor, synergy_public
+from maillage.api.search import ActorQuery, facets, matching_actors
 from maillage.api.templating import render_page
 from maillage.api.views import ego_keys, map_picture, network_picture
+from maillage.graph.export import actor_jsonld, network_page_jsonld
+from maillage.graph.folding import fold
+from maillage.graph.index import ActorRecord
+from maillage.graph.metrics import evolution, field_gaps, need_gaps, read_dated_network
 from maillage.graph.synergies import (
     AFFINITY,
     COMPLEMENTARITY,
@@ -18,8 +26,13 @@ from maillage.graph.synergies import (
     network_synergies,
     synergies_for_actor,
 )
+from maillage.viz.charts import render_bar_chart
 from maillage.viz.map import render_map
 from maillage.viz.network import render_network
+from maillage.viz.palette import CATEGORY_COLORS
+
+SEARCH_PAGE_SIZE = 30
+"""Actors listed per page of the search."""
 
 MAP_SYNERGIES = 40
 """How many of the network's best pair synergies the map draws when asked."""
@@ -31,6 +44,7 @@ router = APIRouter(tags=["pages"], include_in_schema=False)
 def network_page(
     request: Request,
     index: IndexDep,
+    state: StateDep,
     couleur: Annotated[Literal["domaine", "college"], Query()] = "domaine",
 ) -> HTMLResponse:
     keys = [a.key for a in index.actors if a.is_public]
@@ -49,6 +63,48 @@ def network_page(
         projects=len(index.projects),
         countries=countries,
         edges=len(edges),
+        jsonld=network_page_jsonld(state.store, index),
+    )
+
+
+DASHBOARD_GAPS = 8
+"""Unmet needs and thin fields listed on the dashboard (the API lists them all)."""
+
+
+@router.get("/tableau-de-bord", response_class=HTMLResponse)
+def dashboard_page(request: Request, index: IndexDep, state: StateDep) -> HTMLResponse:
+    """Counts, growth since the network's start, actors by type, and the gaps: needs nobody offers and
+    fields with one actor or none. Public view only."""
+    public = [a for a in index.actors if a.is_public]
+    years = evolution(index, read_dated_network(state.store, index), until=dt.date.today().year)
+    chart = render_bar_chart(
+        [str(y.year) for y in years.years],
+        {
+            "membres": [y.members for y in years.years],
+            "projets actifs": [y.projects for y in years.years],
+        },
+        {"membres": CATEGORY_COLORS[0], "projets actifs": CATEGORY_COLORS[2]},
+        element_id="croissance",
+        title="Membres et projets actifs, année par année",
+    )
+    types = Counter(label(index, a.actor_type) for a in public if a.actor_type is not None)
+    last = years.years[-1] if years.years else None
+    return render_page(
+        request,
+        "dashboard.html",
+        actors=len(public),
+        france=sum(1 for a in public if a.country == "FR"),
+        spain=sum(1 for a in public if a.country == "ES"),
+        projects=len(index.projects),
+        members=last.members if last else 0,
+        start_year=years.start_year,
+        links=last.links if last else 0,
+        chart=chart,
+        types=sorted(types.items(), key=lambda item: (-item[1], fold(item[0]))),
+        needs=[g.sentence(index) for g in need_gaps(index)[:DASHBOARD_GAPS]],
+        needs_total=len(need_gaps(index)),
+        fields=[g.sentence(index) for g in field_gaps(index, max_actors=1)[:DASHBOARD_GAPS]],
+        fields_total=len(field_gaps(index, max_actors=1)),
     )
 
 
@@ -82,11 +138,80 @@ def map_page(
     )
 
 
+def search_rank(actor: ActorRecord, q: str | None) -> tuple[bool, str]:
+    """Actors whose name holds every word first, then the others; by name, accents and case ignored."""
+    name = fold(actor.label)
+    return (bool(q) and not all(word in name for word in fold(q).split()), name)
+
+
+@router.get("/recherche", response_class=HTMLResponse)
+def search_page(
+    request: Request,
+    index: IndexDep,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    domaine: Annotated[str | None, Query(max_length=100)] = None,
+    type: Annotated[str | None, Query(max_length=100)] = None,  # noqa: A002 - the page's own word
+    college: Annotated[str | None, Query(max_length=100)] = None,
+    propose: Annotated[str | None, Query(max_length=100)] = None,
+    recherche: Annotated[str | None, Query(max_length=100)] = None,
+    epci: Annotated[str | None, Query(max_length=20)] = None,
+    pays: Annotated[Literal["FR", "ES"] | None, Query()] = None,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> HTMLResponse:
+    """One box and facets: words in the name, description or commune; field, type, college, resource
+    offered or needed, EPCI, country — each facet value with its count among the actors found."""
+    chosen = {
+        "q": q,
+        "domaine": domaine,
+        "type": type,
+        "college": college,
+        "propose": propose,
+        "recherche": recherche,
+        "epci": epci,
+        "pays": pays,
+    }
+    query = ActorQuery(
+        q=q,
+        field=domaine,
+        type_=type,
+        college=college,
+        offers=propose,
+        needs=recherche,
+        epci=epci,
+        country=pays,
+    )
+    found = sorted(matching_actors(index, query), key=lambda a: search_rank(a, q))
+    pages = max(1, -(-len(found) // SEARCH_PAGE_SIZE))
+    shown = found[(page - 1) * SEARCH_PAGE_SIZE : page * SEARCH_PAGE_SIZE]
+    return render_page(
+        request,
+        "search.html",
+        q=q or "",
+        chosen={k: v for k, v in chosen.items() if v},
+        facets=facets(index, found),
+        results=[
+            {
+                "key": a.key,
+                "name": a.label,
+                "type": label(index, a.actor_type),
+                "place": a.commune_label + (f" ({a.epci_label})" if a.epci_label else ""),
+                "country": a.country,
+                "fields": [label(index, f) for f in a.fields],
+            }
+            for a in shown
+        ],
+        count=len(found),
+        page=page,
+        pages=pages,
+    )
+
+
 @router.get("/actors/{actor_id}", response_class=HTMLResponse)
 def actor_page(
     request: Request,
     actor_id: str,
     index: IndexDep,
+    state: StateDep,
     profondeur: Annotated[int, Query(ge=1, le=3)] = 1,
 ) -> HTMLResponse:
     actor = public_actor(index, actor_id)
@@ -107,4 +232,5 @@ def actor_page(
         depth=profondeur,
         synergies=[synergy_public(index, s) for s in synergies],
         type_label=label(index, actor.actor_type),
+        jsonld=actor_jsonld(state.store, actor),
     )
