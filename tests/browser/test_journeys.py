@@ -52,3 +52,21 @@ def test_dashboard_shows_growth_and_gaps(
     assert page.locator('[data-manque="besoins"] li').count() >= 1
     screenshot(page, "tableau-de-bord")
     assert page.console_errors == []  # type: ignore[attr-defined]
+
+
+def test_project_check_from_the_form(
+    server: str, page: Page, screenshot: Callable[[Page, str], Path]
+) -> None:
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(server + "/")
+    page.get_by_role("link", name="Vérifier un projet").click()
+    page.get_by_label("Titre").fill("Minibus partagés du Pays Basque")
+    page.get_by_label("Domaines d'action").select_option(["mobilite"])
+    page.get_by_label("Services ou ressources").select_option(["minibus"])
+    page.get_by_role("button", name="Vérifier").click()
+    page.wait_for_url("**/verifier-un-projet?*titre=*")
+    # Four members need a minibus and nobody offers one: the proposal complements the network.
+    assert page.locator(".verdict h2").inner_text() == "Verdict : complémentaire"
+    screenshot(page, "verification-projet")
+    assert page.console_errors == []  # type: ignore[attr-defined]
+    assert page.external_requests == []  # type: ignore[attr-defined]
