@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from maillage.graph._overlaps.activity import activity_overlaps, overlap_page
 from maillage.graph._overlaps.duplicates import duplicate_records
-from maillage.graph._overlaps.identifiers import read_identifiers
+from maillage.graph._overlaps.identifiers import identifier_key, read_identifiers
 from maillage.graph._overlaps.names import normalise_name
 from maillage.graph._overlaps.parameters import (
     DEFAULT_RADIUS_KM,
@@ -75,6 +75,7 @@ __all__ = [
     "UnknownActorError",
     "activity_overlaps",
     "duplicate_records",
+    "identifier_key",
     "normalise_name",
     "overlap_page",
     "read_identifiers",

@@ -7,13 +7,14 @@ from pathlib import Path
 from rdflib import RDF, URIRef
 
 from maillage.graph.stores.base import Store, Upsert
-from maillage.ingest.concepts import ConceptMatcher
-from maillage.ingest.provenance import record_run
+from maillage.ingest.local_concepts import matcher_for
+from maillage.ingest.progress import ImportProgress, no_progress
+from maillage.ingest.provenance import PublicDataset, record_run
 from maillage.ingest.readers.csv import read_csv
-from maillage.ingest.readers.rdf import FORMATS as RDF_FORMATS
 from maillage.ingest.readers.rdf import RDFRefusedError, read_rdf
 from maillage.ingest.readers.table import Table, UnreadableFileError
 from maillage.ingest.report import ImportRefusedError, ImportReport, Problem
+from maillage.ingest.sources import Reader, UnknownSourceError, reader_for
 from maillage.ingest.spreadsheet import Mapped, SheetMapper
 from maillage.ingest.template import sheet_for
 from maillage.ingest.territories import load_territories
@@ -81,22 +82,44 @@ def ensure_reference_data(store: Store) -> None:
         load_territories(store)
 
 
-def import_path(store: Store, path: Path, *, dry_run: bool = False, keep_valid: bool = False) -> ImportReport:
-    """Import a spreadsheet (file or folder) into `store`; all-or-nothing unless `keep_valid`.
+def import_path(
+    store: Store,
+    path: Path,
+    *,
+    dry_run: bool = False,
+    keep_valid: bool = False,
+    progress: ImportProgress = no_progress,
+    source: str | None = None,
+) -> ImportReport:
+    """Import a spreadsheet (file or folder), an RDF file or a public dataset into `store`; all-or-nothing
+    unless `keep_valid`.
+
+    The reader comes from the registry `maillage.ingest.sources`: the one named by `source` (``--source``),
+    else the one that recognises the file's content or extension.
 
     Raises `ImportRefusedError` (with the full report) when any value breaks a rule; the store is then
     unchanged. With `keep_valid`, rows with a problem (and the rows that point to them) are left out and
-    listed in the report; a file that cannot be read at all is still refused.
+    listed in the report; a file that cannot be read at all is still refused. `progress` is told when each
+    phase of `maillage.ingest.progress.PHASES` starts.
     """
+    progress("lecture")
     ensure_reference_data(store)
-    if path.is_file() and path.suffix.lower() in RDF_FORMATS:
-        return import_rdf(store, path, dry_run=dry_run)
+    reader = _registered_reader(path, source)
+    if reader is not None and reader.kind in ("records", "scheme"):
+        from maillage.ingest.sources.importing import import_records
+
+        return import_records(store, path, reader, dry_run=dry_run, keep_valid=keep_valid, progress=progress)
+    if reader is not None and reader.kind == "rdf":
+        return import_rdf(store, path, dry_run=dry_run, progress=progress, rdf_format=reader.rdf_format)
     report = ImportReport(source=path.name, dry_run=dry_run)
     tables = read_tables(path)
-    matcher = ConceptMatcher(ontology_graph())
+    matcher = matcher_for(store)  # the ontology's schemes and the concepts added locally
     rejected: list[Problem] = []
     for _attempt in range(10):  # each round drops the rows that broke a rule, then maps again
+        progress("correspondances")
         mapped = SheetMapper(tables, store=store, matcher=matcher).run()
+        if not mapped.problems:
+            progress("validation SHACL")
         problems = list(mapped.problems) or shacl_problems(mapped, store)
         if not problems or not keep_valid:
             break
@@ -105,6 +128,7 @@ def import_path(store: Store, path: Path, *, dry_run: bool = False, keep_valid: 
         rejected += problems
         tables = _without_rows(tables, {(p.file, p.sheet, p.row) for p in problems})
     report.rows_read = mapped.rows_read
+    report.reviews, report.resolutions = mapped.reviews, mapped.resolutions
     report.problems = rejected + problems
     report.rejected_rows = len({(p.file, p.sheet, p.row) for p in report.problems if p.row is not None})
     if problems:
@@ -114,14 +138,54 @@ def import_path(store: Store, path: Path, *, dry_run: bool = False, keep_valid: 
         raise ImportRefusedError(report)
     graph = URIRef(str(mapped.network).replace("/id/network/", "/graph/network/"))
     managed = {s: frozenset(p) for s, p in mapped.managed.items()}
+    progress("écriture")
     plan = store.plan_upsert(graph, mapped.triples, managed=managed)  # type: ignore[arg-type]
     return _finish(store, plan, report, network=mapped.network, source=path.name, dry_run=dry_run)
 
 
+def _registered_reader(path: Path, source: str | None) -> Reader | None:
+    """The registry's reader for a file (None: a folder, or an extension no reader takes — the spreadsheet
+    reader then says why); a file too large or an unknown `source` name is refused here."""
+    if path.is_dir():
+        if source not in (None, "tableur-csv"):
+            raise ImportRefusedError(
+                ImportReport(
+                    path.name,
+                    problems=[
+                        Problem(
+                            file=path.name, rule=f"« --source {source} » attend un fichier, pas un dossier"
+                        )
+                    ],
+                )
+            )
+        return None
+    if path.stat().st_size > MAX_FILE_BYTES:
+        return None  # read_tables refuses it with the size rule
+    try:
+        return reader_for(path.name, path.read_bytes(), source=source)
+    except UnknownSourceError as error:
+        if source:
+            raise ImportRefusedError(
+                ImportReport(
+                    path.name,
+                    problems=[Problem(file=path.name, column="--source", value=source, rule=str(error))],
+                )
+            ) from None
+        return None
+
+
 def _finish(
-    store: Store, plan: Upsert, report: ImportReport, *, network: URIRef, source: str, dry_run: bool
+    store: Store,
+    plan: Upsert,
+    report: ImportReport,
+    *,
+    network: URIRef,
+    source: str,
+    dry_run: bool,
+    dataset: PublicDataset | None = None,
 ) -> ImportReport:
-    """Record the counts, add the provenance, and commit — or, in a dry run, only count."""
+    """Record the counts, add the provenance (naming the public `dataset`, if any), and commit — or, in a dry
+    run, only count."""
     counts = plan.counts()
     report.created, report.updated, report.unchanged = (
         counts["created"],
@@ -129,7 +193,7 @@ def _finish(
         counts["unchanged"],
     )
     if not dry_run:
-        record_run(store, plan, network=network, source=source)
+        record_run(store, plan, network=network, source=source, dataset=dataset)
         store.commit(plan.transaction)
     return report
 
@@ -154,11 +218,18 @@ def _without_rows(tables: list[Table], rows: set[tuple[str, str | None, int | No
     return kept
 
 
-def import_rdf(store: Store, path: Path, *, dry_run: bool = False) -> ImportReport:
+def import_rdf(
+    store: Store,
+    path: Path,
+    *,
+    dry_run: bool = False,
+    progress: ImportProgress = no_progress,
+    rdf_format: str | None = None,
+) -> ImportReport:
     """Import an RDF file holding one network (as `maillage export` writes it); all-or-nothing."""
     report = ImportReport(source=path.name, dry_run=dry_run)
     try:
-        graph = read_rdf(path.read_bytes(), name=path.name, suffix=path.suffix.lower())
+        graph = read_rdf(path.read_bytes(), name=path.name, suffix=path.suffix.lower(), rdf_format=rdf_format)
     except RDFRefusedError as refused:
         report.problems.append(refused.problem)
         raise ImportRefusedError(report) from None
@@ -173,9 +244,11 @@ def import_rdf(store: Store, path: Path, *, dry_run: bool = False) -> ImportRepo
         mapped.triples.setdefault(s, set()).add((s, p, o))  # type: ignore[arg-type]
         mapped.origin.setdefault(s, (path.name, path.name, 0))  # type: ignore[index]
     report.rows_read = {"triplets": len(graph)}
+    progress("validation SHACL")
     report.problems = shacl_problems(mapped, store)
     if report.problems:
         raise ImportRefusedError(report)
     target = URIRef(str(networks[0]).replace("/id/network/", "/graph/network/"))
+    progress("écriture")
     plan = store.plan_upsert(target, mapped.triples)  # type: ignore[arg-type]
     return _finish(store, plan, report, network=networks[0], source=path.name, dry_run=dry_run)  # type: ignore[arg-type]

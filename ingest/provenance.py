@@ -17,14 +17,38 @@ from maillage.graph.stores.base import Store, Upsert
 from maillage.ontology.iri import data_iri, key_of, provenance_graph
 
 
+@dataclass(frozen=True)
+class PublicDataset:
+    """A public dataset an import reads: its name, licence and attribution, as recorded in the provenance.
+
+    `key` names its graph (``graph/source/{key}``) and its provenance graph; `licence` is the licence in
+    words (as the source states it); `licence_iri` only when the source names the exact licence document.
+    """
+
+    key: str
+    title: str
+    licence: str
+    attribution: str
+    url: str
+    licence_iri: str | None = None
+
+
 def record_run(
-    store: Store, plan: Upsert, *, network: URIRef, source: str, now: dt.datetime | None = None
+    store: Store,
+    plan: Upsert,
+    *,
+    network: URIRef,
+    source: str,
+    now: dt.datetime | None = None,
+    dataset: PublicDataset | None = None,
 ) -> URIRef | None:
     """Add the provenance of a planned import to its transaction; None when the import changes nothing.
 
     The run is a `prov:Activity` (label, start time, source); a created entity gets `prov:wasGeneratedBy` and
     `dct:created`, every changed entity `dct:modified` (replacing the previous one) and
-    `prov:wasInfluencedBy` the run.
+    `prov:wasInfluencedBy` the run. For a public `dataset`, `network` is the dataset's graph: the run
+    `prov:used` it, and it is described there (`dct:title`, `dct:rights`, `dct:publisher`, `dct:source`,
+    `dct:license` when known).
     """
     if not plan.changes:
         return None
@@ -46,6 +70,20 @@ def record_run(
             graph,
         )
     )
+    if dataset is not None:
+        tx.add((run, PROV.used, network, graph))
+        for predicate, value in (
+            (DCTERMS.title, dataset.title),
+            (DCTERMS.rights, dataset.licence),
+            (DCTERMS.publisher, dataset.attribution),
+            (DCTERMS.source, dataset.url),
+        ):
+            for old in store.triples(network, predicate, None, graph):
+                tx.remove((*old, graph))
+            tx.add((network, predicate, Literal(value), graph))
+        if dataset.licence_iri:
+            tx.add((network, DCTERMS.license, URIRef(dataset.licence_iri), graph))
+        tx.add((network, RDF.type, PROV.Entity, graph))
     for subject, change in plan.changes.items():
         if change == "created":
             tx.add((subject, PROV.wasGeneratedBy, run, graph))
@@ -66,15 +104,23 @@ class Provenance:
     modified: str | None
     created_by: str | None
     runs: tuple[str, ...]
+    #: For an entity of a public dataset: the dataset's name and licence (in words).
+    dataset: str | None = None
+    licence: str | None = None
 
 
 def read_provenance(store: Store, entity: URIRef) -> Provenance:
     """The provenance of one entity, from its network graph (source) and the provenance graphs."""
-    source = created = modified = created_by = None
+    source = created = modified = created_by = dataset = licence = None
     runs: list[str] = []
     for _s, predicate, obj, graph in store.quads(entity, None, None, None):
         if predicate == DCTERMS.source and "/graph/network/" in str(graph):
             source = str(obj)
+        elif predicate == DCTERMS.source and "/graph/source/" in str(graph):
+            source = str(obj)
+            described = provenance_graph(key_of(str(graph)))
+            dataset = _text(store.value(graph, DCTERMS.title, graph=described))  # type: ignore[arg-type]
+            licence = _text(store.value(graph, DCTERMS.rights, graph=described))  # type: ignore[arg-type]
         elif "/graph/provenance/" not in str(graph):
             continue
         elif predicate == DCTERMS.created:
@@ -85,4 +131,8 @@ def read_provenance(store: Store, entity: URIRef) -> Provenance:
             created_by = str(obj)
         elif predicate == PROV.wasInfluencedBy:
             runs.append(str(obj))
-    return Provenance(source, created, modified, created_by, tuple(sorted(runs)))
+    return Provenance(source, created, modified, created_by, tuple(sorted(runs)), dataset, licence)
+
+
+def _text(term: object) -> str | None:
+    return None if term is None else str(term)

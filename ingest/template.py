@@ -52,6 +52,7 @@ SHEETS: tuple[Sheet, ...] = (
             _c("siret"),
             _c("rna"),
             _c("nif"),
+            _c("code_naf", "code naf", "naf", "code ape", "ape"),
             _c("latitude", "lat"),
             _c("longitude", "lon", "long"),
             _c("consentement_public", "public_consent"),

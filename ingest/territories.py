@@ -227,3 +227,18 @@ def load_territories(store: Store) -> dict[str, int]:
     for triple in territory_triples():
         by_subject.setdefault(triple[0], set()).add(triple)
     return store.replace_subjects(TERRITORIES_GRAPH, by_subject)  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=1)
+def communes_by_postcode() -> dict[str, list[tuple[str, str]]]:
+    """Postcode → [(INSEE code, name)] of the communes of Pyrénées-Atlantiques and Landes (several share one).
+
+    >>> ("40312", "Tarnos") in communes_by_postcode()["40220"]
+    True
+    """
+    found: dict[str, list[tuple[str, str]]] = {}
+    for row in _read("communes_64_40.csv"):
+        for postcode in row["codes_postaux"].split("|"):
+            if postcode:
+                found.setdefault(postcode, []).append((row["code_insee"], row["nom"]))
+    return found

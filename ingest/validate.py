@@ -6,6 +6,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, SDO, SH, SKOS
 
 from maillage.graph.stores.base import Store
+from maillage.ingest.local_concepts import local_concepts
 from maillage.ingest.report import Problem
 from maillage.ingest.spreadsheet import Mapped
 from maillage.ontology.iri import DATA_BASE
@@ -72,6 +73,7 @@ def shacl_problems(mapped: Mapped, store: Store) -> list[Problem]:
             if isinstance(o, URIRef) and str(o).startswith(DATA_BASE) and o not in seen:
                 pending.append(o)
     data += ontology_graph()
+    data += local_concepts(store)  # concepts animators added to a scheme
     conforms, results, _text = validate(
         data, shacl_graph=shapes_graph(), inference="none", abort_on_first=False, allow_warnings=True
     )

@@ -1,11 +1,17 @@
-"""RDF reader: Turtle, JSON-LD, N-Triples, RDF/XML → an rdflib graph, with network access refused."""
+"""RDF reader: Turtle, JSON-LD, N-Triples, RDF/XML → an rdflib graph, with network access refused.
+
+Parsing never reaches the network: a remote JSON-LD ``@context`` (or ``@import``), an external entity or
+DTD in RDF/XML (``<!DOCTYPE … SYSTEM …>``, ``<!ENTITY … SYSTEM …>``) and an ``owl:imports`` are errors, each
+one located problem, before or instead of any fetch.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
-from rdflib import Graph
+from rdflib import OWL, Graph
 
 from maillage.ingest.report import Problem
 
@@ -16,7 +22,11 @@ FORMATS = {
     ".nt": "nt",
     ".rdf": "xml",
     ".owl": "xml",
+    ".xml": "xml",
+    ".skos": "xml",
 }
+#: A DTD or an entity that points outside the file (SYSTEM or PUBLIC identifier): XML parsers may fetch it.
+EXTERNAL_XML = re.compile(rb"<!(DOCTYPE|ENTITY)[^>]*\b(SYSTEM|PUBLIC)\b", re.IGNORECASE)
 
 
 class RDFRefusedError(ValueError):
@@ -45,10 +55,21 @@ def _remote_contexts(node: Any) -> list[str]:
     return found
 
 
-def read_rdf(data: bytes, *, name: str, suffix: str) -> Graph:
-    """Parse RDF bytes; a remote JSON-LD `@context` is an error (parsing never reaches the network)."""
-    rdf_format = FORMATS[suffix]
+def read_rdf(data: bytes, *, name: str, suffix: str, rdf_format: str | None = None) -> Graph:
+    """Parse RDF bytes (format from `rdf_format`, else from the file `suffix`); parsing never reaches the
+    network: a remote JSON-LD `@context`, an external XML entity or DTD, and `owl:imports` are refused.
+    """
+    rdf_format = rdf_format or FORMATS[suffix]
     try:
+        if rdf_format == "xml" and (external := EXTERNAL_XML.search(data)) is not None:
+            raise RDFRefusedError(
+                Problem(
+                    file=name,
+                    value=external[0].decode("utf-8", "replace")[:120],
+                    rule="DTD ou entité XML externe refusée : Maillage ne la cherche jamais sur le réseau",
+                    suggestion="retirez la déclaration <!DOCTYPE> ou <!ENTITY> qui pointe hors du fichier",
+                )
+            )
         if rdf_format == "json-ld":
             remote = _remote_contexts(json.loads(data))
             if remote:
@@ -62,10 +83,22 @@ def read_rdf(data: bytes, *, name: str, suffix: str) -> Graph:
                         suggestion="incluez le contexte dans le fichier",
                     )
                 )
-        return Graph().parse(data=data, format=rdf_format)
+        graph = Graph().parse(data=data, format=rdf_format)
     except RDFRefusedError:
         raise
     except Exception as error:  # noqa: BLE001 - every parser error becomes one located problem
         raise RDFRefusedError(
             Problem(file=name, rule=f"fichier RDF illisible ({rdf_format}) : {error}")
         ) from error
+    imports = sorted(str(o) for o in graph.objects(None, OWL.imports))
+    if imports:
+        raise RDFRefusedError(
+            Problem(
+                file=name,
+                column="owl:imports",
+                value=imports[0],
+                rule="owl:imports refusé : Maillage ne suit pas les imports d'ontologies sur le réseau",
+                suggestion="retirez owl:imports et incluez dans le fichier ce qui doit être importé",
+            )
+        )
+    return graph

@@ -51,7 +51,7 @@ def corpus() -> dict[str, bytes]:
         "acteurs-commune-autre-pays.csv": (H + "\nx,X,association,emploi,64102,ES\n").encode(),
         "acteurs-pays-inconnu.csv": (H + "\nx,X,association,emploi,40312,Frnace\n").encode(),
         "acteurs-domaine-inconnu.csv": (H + "\nx,X,association,astrologie,40312,FR\n").encode(),
-        "acteurs-type-inconnu.csv": (H + "\nx,X,asociation,emploi,40312,FR\n").encode(),
+        "acteurs-type-inconnu.csv": (H + "\nx,X,assosiassion,emploi,40312,FR\n").encode(),
         "acteurs-formule.csv": (
             H + '\nx,"=HYPERLINK(""http://exemple.org"",""clic"")",association,emploi,40312,FR\n'
         ).encode(),
