@@ -15,29 +15,37 @@ from maillage.api.errors import install_error_handlers
 from maillage.api.routers import (
     actors,
     catalogue,
+    imports,
     linked_data,
     network,
     overlaps,
     pages,
+    pages_check,
     project_check,
     synergies,
 )
 from maillage.api.state import AppState
 from maillage.graph.stores.base import Store
+from maillage.graph.tokens import TokenStore
 from maillage.viz.network import static_dir
 
 DESCRIPTION = """Maillage : le graphe de connaissances d'un réseau de coopération territoriale.
 
 Toutes les erreurs ont la même forme : `{"error": {"status", "code", "message", "details"}}`.
-Les listes ont la forme `{"data": [...], "count": n}` (`count` compte tous les résultats, avant `limit`)."""
+Les listes ont la forme `{"data": [...], "count": n}` (`count` compte tous les résultats, avant `limit`).
+Les écritures (imports) demandent un jeton : `Authorization: Bearer <jeton>` (`maillage token create`)."""
 
 
-def create_app(store: Store) -> FastAPI:
-    """An application serving `store` (the caller owns and closes it)."""
+def create_app(store: Store, *, tokens: TokenStore | None = None) -> FastAPI:
+    """An application serving `store` (the caller owns and closes it).
+
+    `tokens` holds the API tokens (`maillage token create`); without it every route that writes answers 401.
+    """
     app = FastAPI(
         title="Maillage", version=__version__, description=DESCRIPTION, docs_url=None, redoc_url=None
     )
     app.state.maillage = AppState(store=store)
+    app.state.tokens = tokens
     install_error_handlers(app)
     for router in (
         actors.router,
@@ -46,8 +54,10 @@ def create_app(store: Store) -> FastAPI:
         project_check.router,
         network.router,
         catalogue.router,
+        imports.router,
         linked_data.router,
         pages.router,
+        pages_check.router,
     ):
         app.include_router(router)
     app.mount(

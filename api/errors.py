@@ -11,6 +11,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 CODES = {
     400: "requete_invalide",
+    401: "non_authentifie",
+    403: "interdit",
     404: "introuvable",
     405: "methode_non_permise",
     406: "format_non_disponible",
@@ -23,11 +25,19 @@ CODES = {
 class APIError(Exception):
     """Raised by routes; rendered in the common error shape."""
 
-    def __init__(self, status: int, message: str, *, details: list[dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        details: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.details = details or []
+        self.headers = headers or {}
 
 
 def error_body(status: int, message: str, details: list[dict[str, Any]] | None = None) -> dict[str, Any]:
@@ -65,7 +75,9 @@ def error_response(
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(APIError)
     async def api_error(request: Request, error: APIError) -> Response:
-        return error_response(request, error.status, error.message, error.details)
+        response = error_response(request, error.status, error.message, error.details)
+        response.headers.update(error.headers)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> Response:

@@ -49,6 +49,9 @@ class ProvenancePublic(BaseModel):
     modified: str | None
     created_by: str | None
     runs: list[str]
+    #: for an entity of a public dataset (GoGoCarto, EU funds, ESF…): its name and licence, in words
+    dataset: str | None = None
+    licence: str | None = None
 
 
 class ActorDetail(ActorPublic):

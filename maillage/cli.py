@@ -9,6 +9,10 @@ from typing import Annotated
 
 import typer
 
+from maillage.cli_curation import app as concepts_app
+from maillage.cli_curation import merge
+from maillage.cli_tokens import app as token_app
+from maillage.cli_tokens import open_tokens
 from maillage.settings import get_settings, open_store
 
 app = typer.Typer(
@@ -17,6 +21,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+app.add_typer(token_app, name="token")
+app.add_typer(concepts_app, name="concepts")
+app.command("merge")(merge)
 
 SAMPLE = Path(__file__).resolve().parents[1] / "ingest" / "data" / "sample" / "ptce-sud-aquitain"
 
@@ -36,17 +44,35 @@ def import_command(
         bool, typer.Option("--keep-valid", help="importer les lignes valides et lister les autres")
     ] = False,
     json_report: Annotated[bool, typer.Option("--json", help="rapport en JSON")] = False,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source",
+            help="lecteur à utiliser (gogocarto, projets-ue, fse-euskadi, naf, essglobal, turtle, …) ;"
+            " par défaut reconnu d'après le contenu et l'extension",
+        ),
+    ] = None,
 ) -> None:
-    """Importer un tableur (modèle d'import) ou un fichier RDF : tout ou rien."""
+    """Importer un tableur (modèle d'import), un fichier RDF ou un jeu de données public : tout ou rien."""
     from maillage.graph.stores.base import StoreError
     from maillage.ingest.importer import import_path
     from maillage.ingest.report import ImportRefusedError
 
     if not path.exists():
         fail(f"{path} : fichier ou dossier introuvable")
+    from maillage.cli_progress import ImportProgressBar
+
     store = open_store(get_settings())
+    # a bar only on a terminal and for the text report; ImportProgressBar waits a moment before drawing
+    bar = ImportProgressBar() if sys.stdout.isatty() and not json_report else None
     try:
-        report = import_path(store, path, dry_run=dry_run, keep_valid=keep_valid)
+        if bar is None:
+            report = import_path(store, path, dry_run=dry_run, keep_valid=keep_valid, source=source)
+        else:
+            with bar:
+                report = import_path(
+                    store, path, dry_run=dry_run, keep_valid=keep_valid, progress=bar, source=source
+                )
     except ImportRefusedError as refused:
         typer.echo(refused.report.as_json() if json_report else refused.report.as_text(), err=True)
         raise typer.Exit(1) from None
@@ -64,33 +90,6 @@ def validate(
 ) -> None:
     """Vérifier un fichier sans rien importer (comme import --dry-run)."""
     import_command(path, dry_run=True, keep_valid=False, json_report=json_report)
-
-
-@app.command()
-def concepts(
-    scheme: Annotated[
-        str,
-        typer.Argument(
-            help="field, resource, actor-type, college, membership-role, "
-            "participation-role, partnership-kind ou project-status"
-        ),
-    ],
-) -> None:
-    """Lister les concepts d'un schéma (clé et libellé français), tels que le modèle d'import les accepte."""
-    from rdflib.namespace import SKOS
-
-    from maillage.ingest.concepts import SCHEMES
-    from maillage.ontology.vocab import ontology_graph
-
-    if scheme not in SCHEMES:
-        fail(f"schéma inconnu : « {scheme} » (schémas : {', '.join(SCHEMES)})")
-    graph = ontology_graph()
-    rows = []
-    for concept in graph.subjects(SKOS.inScheme, SCHEMES[scheme]):
-        labels = [o for o in graph.objects(concept, SKOS.prefLabel) if getattr(o, "language", None) == "fr"]
-        rows.append((str(concept).rsplit("/", 1)[-1], str(labels[0]) if labels else ""))
-    for key, label in sorted(rows):
-        typer.echo(f"{key}\t{label}")
 
 
 @app.command()
@@ -138,7 +137,10 @@ def serve(
     store = open_store(settings)
     try:
         uvicorn.run(
-            create_app(store), host=host or settings.host, port=port or settings.port, log_level="info"
+            create_app(store, tokens=open_tokens(settings)),
+            host=host or settings.host,
+            port=port or settings.port,
+            log_level="info",
         )
     finally:
         store.close()
@@ -305,29 +307,113 @@ class ExportFormat(str, Enum):
     turtle = "turtle"
     jsonld = "jsonld"
     nt = "nt"
+    rdfxml = "rdfxml"
     nquads = "nquads"
+    gexf = "gexf"
+    graphml = "graphml"
+    csv = "csv"
+    geojson = "geojson"
+    catalogue = "catalogue"
 
 
 @app.command()
 def export(
-    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="turtle, jsonld, nt ou nquads")],  # noqa: A002
+    format: Annotated[  # noqa: A002
+        ExportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="turtle, jsonld, nt, rdfxml, nquads, gexf, graphml, csv (zip), geojson, "
+            "ou catalogue (DCAT-AP, Turtle ou JSON-LD selon l'extension)",
+        ),
+    ],
     output: Annotated[
         Path, typer.Option("--output", "-o", help="fichier à écrire ; - pour la sortie standard")
     ],
+    dataset: Annotated[
+        str, typer.Option("--dataset", "-d", help="reseau (défaut), acteurs, projets ou taxonomie")
+    ] = "reseau",
+    base_url: Annotated[
+        str, typer.Option("--base-url", help="adresse publique du serveur (liens du catalogue)")
+    ] = "http://127.0.0.1:8000/",
 ) -> None:
-    """Exporter les données publiques du réseau en données liées."""
-    from maillage.graph.export import serialize
+    """Exporter les données publiques du réseau (données liées alignées sur schema.org et ESSGlobal,
+    Gephi, CSV, GeoJSON) ou le catalogue DCAT-AP qui les décrit."""
+    from maillage.graph.export import ExportError, catalog_graph, check_export, export_chunks, graph_bytes
+    from maillage.graph.index import build_index
+
+    if format is not ExportFormat.catalogue:
+        try:
+            check_export(dataset, format.value)
+        except ExportError as error:
+            fail(str(error))
+    store = open_store(get_settings())
+    written = 0
+    try:
+        index = build_index(store)
+        if format is ExportFormat.catalogue:
+            graph = catalog_graph(store, index, base_url=base_url)
+            chunks = iter([graph_bytes(graph, "json-ld" if output.suffix == ".jsonld" else "turtle")])
+        else:
+            colors = None
+            if format in (ExportFormat.gexf, ExportFormat.graphml):
+                from maillage.api.routers.linked_data import actor_colors
+
+                colors = actor_colors(index)
+            chunks = export_chunks(
+                store, format.value, dataset=dataset, aligned=True, index=index, colors=colors
+            )
+        target = sys.stdout.buffer if str(output) == "-" else output.open("wb")
+        try:
+            for chunk in chunks:
+                target.write(chunk)
+                written += len(chunk)
+        finally:
+            if target is not sys.stdout.buffer:
+                target.close()
+    except OSError as error:
+        fail(f"{output} : écriture impossible ({error.strerror})")
+    finally:
+        store.close()
+    if str(output) != "-":
+        typer.echo(f"{output} : {written} octets écrits")
+
+
+@app.command()
+def push(
+    url: Annotated[
+        str, typer.Argument(help="point d'accès SPARQL Graph Store, ex. http://hôte:8890/sparql-graph-crud-auth")
+    ],
+    graph: Annotated[str, typer.Option("--graph", help="IRI du graphe nommé à remplacer")],
+    format: Annotated[str, typer.Option("--format", help="nt ou turtle")] = "nt",  # noqa: A002
+    chunk_triples: Annotated[
+        int, typer.Option("--chunk-triples", min=1, help="triplets par requête")
+    ] = 20_000,
+    sparql_endpoint: Annotated[
+        str | None, typer.Option("--sparql-endpoint", help="où compter les triplets (défaut : Virtuoso)")
+    ] = None,
+    retries: Annotated[int, typer.Option(min=0, max=10, help="nouveaux essais par requête")] = 3,
+) -> None:
+    """Remplacer un graphe nommé d'un entrepôt distant par les données publiques, puis compter.
+
+    Identifiants : MAILLAGE_PUSH_USER, MAILLAGE_PUSH_PASSWORD, MAILLAGE_PUSH_AUTH (digest ou basic).
+    """
+    from maillage.graph.push import PushError, auth_from_environment, push_public
 
     store = open_store(get_settings())
     try:
-        data = serialize(store, format.value)
+        report = push_public(
+            store,
+            url,
+            graph_iri=graph,
+            format_name=format,
+            chunk_triples=chunk_triples,
+            sparql_endpoint=sparql_endpoint,
+            auth=auth_from_environment(),
+            retries=retries,
+        )
+    except PushError as error:
+        fail(str(error))
     finally:
         store.close()
-    if str(output) == "-":
-        sys.stdout.buffer.write(data)
-        return
-    try:
-        output.write_bytes(data)
-    except OSError as error:
-        fail(f"{output} : écriture impossible ({error.strerror})")
-    typer.echo(f"{output} : {len(data)} octets écrits")
+    typer.echo(report.sentence())

@@ -32,6 +32,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "check",
         "metrics",
         "export",
+        "push",
         "concepts",
         "template",
     ],
@@ -87,7 +88,7 @@ def test_errors_are_one_clear_line(data_dir: Path, tmp_path: Path) -> None:
     assert (unknown.exit_code, unknown.output.strip()) == (1, "Erreur : acteur inconnu : « personne »")
     private = runner.invoke(app, ["synergies", "hab-lucas-lafitte"])
     assert private.output.strip() == "Erreur : acteur inconnu : « hab-lucas-lafitte »"
-    bad_format = runner.invoke(app, ["export", "--format", "gexf", "-o", "x"])
+    bad_format = runner.invoke(app, ["export", "--format", "pdf", "-o", "x"])
     assert bad_format.exit_code == 2
 
 

@@ -78,6 +78,8 @@ def get_actor(actor_id: str, index: IndexDep, state: StateDep, lang: LangDep = "
         modified=found.modified,
         created_by=found.created_by,
         runs=list(found.runs),
+        dataset=found.dataset,
+        licence=found.licence,
     )
     return detail
 
