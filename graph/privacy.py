@@ -20,15 +20,31 @@ def private_actors(store: Store) -> set[Subject]:
     return persons - consenting
 
 
+def hidden_nodes(store: Store) -> tuple[set[Subject], set[Subject | Object]]:
+    """The private persons, and every node a public output must not describe: those persons and the
+    memberships, participations, needs, offers and partnerships that name them.
+
+    Exports compute this once and test each quad with `is_public_quad`, rather than calling
+    `public_quads` per subject (which recomputes it).
+    """
+    private = private_actors(store)
+    hidden: set[Subject | Object] = set(private)
+    for person in private:
+        hidden.update(s for s, _p, _o in store.triples(None, None, person))
+    return private, hidden
+
+
+def is_public_quad(quad: Quad, private: set[Subject], hidden: set[Subject | Object]) -> bool:
+    """Whether a public output may show `quad`, given `hidden_nodes(store)`."""
+    return quad[0] not in hidden and quad[2] not in private
+
+
 def public_quads(
     store: Store, *, subject: Subject | None = None, graph: URIRef | None = None
 ) -> Iterator[Quad]:
     """Every quad a public output may show: drops private persons, and the memberships, participations,
     needs, offers and partnerships that name them."""
-    private = private_actors(store)
-    hidden: set[Subject | Object] = set(private)
-    for person in private:
-        hidden.update(s for s, _p, _o in store.triples(None, None, person))
+    private, hidden = hidden_nodes(store)
     for quad in store.quads(subject, None, None, graph):
         if quad[0] in hidden or quad[2] in private:
             continue

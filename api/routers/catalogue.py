@@ -1,15 +1,19 @@
-"""/api/fields and /api/projects: the taxonomy of fields and the common projects."""
+"""/api/fields and /api/projects (the taxonomy of fields and the common projects), and /catalog: the
+DCAT-AP 3 catalogue of the exports, in Turtle or JSON-LD by content negotiation."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 
-from maillage.api.deps import IndexDep, LangDep
+from maillage.api.deps import IndexDep, LangDep, StateDep
 from maillage.api.present import field_public, project_public
-from maillage.api.routers.actors import narrower_closure
+from maillage.api.routers.linked_data import negotiate
 from maillage.api.schemas import FieldPublic, Page, ProjectPublic
+from maillage.api.search import narrower_closure
+from maillage.graph.export import FORMATS, catalog_graph, graph_bytes
 
 router = APIRouter(tags=["taxonomie et projets"])
 
@@ -37,3 +41,18 @@ def list_projects(
     fields = narrower_closure(index, field, "field") if field else None
     projects = [p for p in index.projects if fields is None or fields.intersection(p.fields)]
     return Page[ProjectPublic](data=[project_public(index, p, lang) for p in projects], count=len(projects))
+
+
+@router.get(
+    "/catalog",
+    tags=["données liées"],
+    summary="Le catalogue DCAT-AP 3 des exports (Turtle ou JSON-LD, par négociation de contenu)",
+    responses={200: {"content": {"text/turtle": {}, "application/ld+json": {}}}},
+)
+def catalog(request: Request, state: StateDep) -> Response:
+    graph = catalog_graph(state.store, state.index(), base_url=str(request.base_url))
+    chosen = FORMATS[negotiate(request.headers.get("accept", "*/*"), html=False) or "turtle"]
+    assert chosen.rdflib_format is not None
+    return Response(
+        graph_bytes(graph, chosen.rdflib_format), media_type=chosen.media_type, headers={"Vary": "Accept"}
+    )

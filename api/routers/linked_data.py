@@ -1,24 +1,50 @@
-"""/id/...: every entity IRI answers Turtle, JSON-LD or N-Triples by content negotiation, or its HTML page."""
+"""Linked data: /id/... (every entity IRI by content negotiation), /export/... (the dumps, streamed) and
+/ns/context/v1.jsonld (the published JSON-LD context).
+
+The routes serve the public data. `include_private` is the one switch the exports take: when roles reach
+these routes (``maillage.api.auth``), an animator's request passes ``include_private=caller.may("animator")``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
-from rdflib import Graph, URIRef
+from fastapi.responses import FileResponse, RedirectResponse, Response, StreamingResponse
+from rdflib import RDF, URIRef
+from rdflib.namespace import DCTERMS
 
 from maillage.api.deps import StateDep
 from maillage.api.errors import APIError
-from maillage.graph.export import FORMATS, PREFIXES
-from maillage.graph.privacy import public_quads
+from maillage.api.views import group_colors, group_name
+from maillage.graph.export import (
+    BY_EXTENSION,
+    CONTEXT_PATH,
+    CONTEXT_VERSION,
+    DATASETS,
+    FORMATS,
+    ExportError,
+    as_graph,
+    check_export,
+    export_chunks,
+)
+from maillage.graph.index import NetworkIndex
+from maillage.graph.privacy import private_actors, public_quads
 from maillage.ontology.iri import DATA_BASE, split_data_iri
+from maillage.viz.palette import OTHER_COLOR
 
 router = APIRouter(tags=["données liées"])
 
-MEDIA = {media: name for name, (_fmt, media, _ext) in FORMATS.items() if name != "nquads"}
+NEGOTIABLE = ("turtle", "jsonld", "rdfxml", "nt")
+MEDIA = {FORMATS[name].media_type: name for name in NEGOTIABLE}
 
 
-def negotiate(accept: str) -> str | None:
-    """The export format for an Accept header, or None for HTML (browsers)."""
+def negotiate(accept: str, *, html: bool = True) -> str | None:
+    """The RDF format for an Accept header, or None for HTML (browsers; with `html=False`, Turtle).
+
+    >>> negotiate("application/ld+json;q=0.9, text/turtle;q=0.5"), negotiate("text/html,*/*")
+    ('jsonld', None)
+    """
     choices = []
     for part in accept.split(","):
         media, _, params = part.strip().partition(";")
@@ -33,28 +59,30 @@ def negotiate(accept: str) -> str | None:
         choices.append((quality, media.strip().lower()))
     for _quality, media in sorted(choices, key=lambda c: -c[0]):
         if media in ("text/html", "application/xhtml+xml"):
-            return None
+            return None if html else "turtle"
         if media in MEDIA:
             return MEDIA[media]
         if media in ("*/*", ""):
-            return None
-    return "turtle" if choices else None
+            return None if html else "turtle"
+    return "turtle" if choices or not html else None
 
 
 @router.get(
     "/id/{kind}/{key}",
     summary="Une entité, par négociation de contenu",
-    responses={200: {"content": {"text/turtle": {}, "application/ld+json": {}}}},
+    responses={200: {"content": {FORMATS[name].media_type: {} for name in NEGOTIABLE}}},
 )
 def describe(kind: str, key: str, request: Request, state: StateDep) -> Response:
     iri = URIRef(f"{DATA_BASE}{kind}/{key}")
     if split_data_iri(str(iri)) is None:
         raise APIError(404, f"Entité inconnue : « {kind}/{key} »")
-    graph = Graph()
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace)
-    for s, p, o, _g in public_quads(state.store, subject=iri):
-        graph.add((s, p, o))
+    # An actor merged into another (`maillage merge`): its IRI answers with the one that replaces it.
+    keeper = next((s for s, _p, _o in state.store.triples(None, DCTERMS.replaces, iri)), None)
+    if keeper is not None and state.store.value(iri, RDF.type) is None:
+        if keeper in private_actors(state.store):  # its key would leak through the Location header
+            raise APIError(404, f"Entité inconnue : « {kind}/{key} »")
+        return RedirectResponse(str(keeper).replace(DATA_BASE, "/id/", 1), status_code=301)
+    graph = as_graph(public_quads(state.store, subject=iri))
     if len(graph) == 0:
         raise APIError(404, f"Entité inconnue : « {kind}/{key} »")
     format_name = negotiate(request.headers.get("accept", "*/*"))
@@ -62,7 +90,65 @@ def describe(kind: str, key: str, request: Request, state: StateDep) -> Response
         if kind == "actor":
             return RedirectResponse(f"/actors/{key}", status_code=303)
         format_name = "turtle"
-    rdflib_format, media, _ext = FORMATS[format_name]
+    chosen = FORMATS[format_name]
     return Response(
-        graph.serialize(format=rdflib_format, encoding="utf-8"), media_type=media, headers={"Vary": "Accept"}
+        graph.serialize(format=chosen.rdflib_format, encoding="utf-8"),
+        media_type=chosen.media_type,
+        headers={"Vary": "Accept"},
     )
+
+
+def actor_colors(index: NetworkIndex, mode: str = "domaine") -> dict[str, str]:
+    """Each public actor's colour on the network page (`mode` ``domaine`` or ``college``), for Gephi."""
+    palette = group_colors(index, mode)
+    # as on the page: groups beyond the palette share the grey of OTHER_GROUPS
+    return {a.key: palette.get(group_name(index, a, mode), OTHER_COLOR) for a in index.actors if a.is_public}
+
+
+@router.get(
+    "/export/{filename}",
+    summary="Un jeu de données dans un format (données publiques, en flux)",
+    description="Jeux : "
+    + ", ".join(DATASETS)
+    + ". Extensions : "
+    + ", ".join(f"{f.extension} ({f.label})" for f in FORMATS.values())
+    + ". Par exemple `/export/reseau.ttl`, `/export/acteurs.geojson`, `/export/reseau.csv.zip`. "
+    "Le catalogue DCAT-AP de ces fichiers est à `/catalog`.",
+)
+def export(filename: str, state: StateDep) -> StreamingResponse:
+    dataset, _, extension = filename.partition(".")
+    chosen = BY_EXTENSION.get(extension)
+    if chosen is None:
+        raise APIError(
+            404,
+            f"Export inconnu : « {filename} » (extension « {extension} » inconnue ; "
+            f"extensions : {', '.join(BY_EXTENSION)})",
+        )
+    try:
+        check_export(dataset, chosen.name)
+    except ExportError as error:
+        raise APIError(404, str(error)) from None
+    index = state.index()
+    chunks: Iterator[bytes] = export_chunks(
+        state.store,
+        chosen.name,
+        dataset=dataset,
+        include_private=False,
+        aligned=True,
+        index=index,
+        colors=actor_colors(index) if chosen.name in ("gexf", "graphml") else None,
+    )
+    return StreamingResponse(
+        chunks,
+        media_type=chosen.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.get(
+    f"/ns/context/{CONTEXT_VERSION}.jsonld",
+    summary="Le contexte JSON-LD publié (versionné) des exports",
+    response_class=FileResponse,
+)
+def context() -> FileResponse:
+    return FileResponse(CONTEXT_PATH, media_type="application/ld+json")
