@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 SAMPLE := ingest/data/sample/ptce-sud-aquitain
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test install chromium lint clean
+.PHONY: demo test install chromium virtuoso lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,11 +21,15 @@ install: $(STAMP)
 chromium:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; }
 
+# Debian's Virtuoso receives `maillage push` in tests/test_push.py, which starts and stops it on loopback ports.
+virtuoso:
+	@command -v virtuoso-t >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource-7-bin; }
+
 demo: install
 	$(BIN)/maillage import $(SAMPLE)
 	$(BIN)/maillage serve --host 127.0.0.1 --port 8000
 
-test: install chromium
+test: install chromium virtuoso
 	$(BIN)/pytest
 
 lint: install

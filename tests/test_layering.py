@@ -25,6 +25,7 @@ CONFINED = {
     "openpyxl": "ingest/readers/xlsx.py",
     "neo4j": "graph/stores/bolt.py",
     "igraph": "graph/metrics/engine.py",
+    "httpx": "graph/push.py",
 }
 
 
