@@ -20,6 +20,7 @@ from maillage.api.routers import (
     network,
     overlaps,
     pages,
+    pages_board,
     pages_check,
     project_check,
     synergies,
@@ -58,6 +59,7 @@ def create_app(store: Store, *, tokens: TokenStore | None = None) -> FastAPI:
         linked_data.router,
         pages.router,
         pages_check.router,
+        pages_board.router,
     ):
         app.include_router(router)
     app.mount(

@@ -20,9 +20,16 @@ def merge_query(current: Mapping[str, object], changes: Mapping[str, object]) ->
 
     >>> merge_query({"q": "bois & fer", "pays": "FR"}, {"pays": None, "page": 2})
     'q=bois+%26+fer&page=2'
+    >>> merge_query({"type": ["affinite", "triangle"]}, {"page": 3})
+    'type=affinite&type=triangle&page=3'
     """
     merged = {**current, **changes}
-    return urlencode([(k, str(v)) for k, v in merged.items() if v is not None and v != ""])
+    pairs = []
+    for key, value in merged.items():
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if item is not None and item != "":
+                pairs.append((key, str(item)))
+    return urlencode(pairs)
 
 
 templates.env.filters["merge_query"] = merge_query

@@ -1,0 +1,82 @@
+"""The synergy board (/opportunites): the network's best cooperation opportunities, explained, filtered.
+
+The board an animator projects in a meeting: every item says who, on what, and why, in one sentence and
+its reasons; filters by kind, field, resource, radius and the border; a GET form, so a view is a link.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from maillage.api.deps import IndexDep
+from maillage.api.present import synergy_item
+from maillage.api.routers.pages_check import concept_choices
+from maillage.api.routers.synergies import filter_errors
+from maillage.api.templating import render_page
+from maillage.graph.synergies import KINDS, network_synergies
+
+router = APIRouter(tags=["pages"], include_in_schema=False)
+
+BOARD_PAGE_SIZE = 20
+"""Opportunities shown per page of the board."""
+
+KIND_NAMES = {
+    "complementarite": "Besoin ↔ offre",
+    "mutualisation": "Mutualisation",
+    "affinite": "Affinité",
+    "triangle": "Triangle à fermer",
+}
+"""The kinds of synergy in the animators' words (the API keeps its keys)."""
+
+BoardKind = Literal["complementarite", "mutualisation", "affinite", "triangle"]
+
+
+@router.get("/opportunites", response_class=HTMLResponse)
+def board_page(
+    request: Request,
+    index: IndexDep,
+    type: Annotated[list[BoardKind], Query(max_length=4)] = [],  # noqa: A002, B006 - the page's word
+    domaine: Annotated[str | None, Query(max_length=100)] = None,
+    ressource: Annotated[str | None, Query(max_length=100)] = None,
+    rayon: Annotated[float | None, Query(gt=0, le=500)] = None,
+    transfrontalier: Annotated[bool, Query()] = False,
+    nouveaux: Annotated[bool, Query()] = False,
+    page: Annotated[int, Query(ge=1, le=1000)] = 1,
+) -> HTMLResponse:
+    """The best opportunities of the whole network, every kind ranked together (or the kinds chosen)."""
+    kinds = tuple(k for k in KINDS if k in type) or KINDS
+    with filter_errors():
+        items = network_synergies(
+            index,
+            kinds=kinds,
+            limit=BOARD_PAGE_SIZE,
+            offset=(page - 1) * BOARD_PAGE_SIZE,
+            field=domaine or None,
+            resource=ressource or None,
+            radius_km=rayon,
+            cross_border_only=transfrontalier,
+            exclude_linked=nouveaux,
+        )
+    chosen: dict[str, object] = {
+        "type": list(type),
+        "domaine": domaine,
+        "ressource": ressource,
+        "rayon": rayon,
+        "transfrontalier": "true" if transfrontalier else None,
+        "nouveaux": "true" if nouveaux else None,
+    }
+    return render_page(
+        request,
+        "board.html",
+        items=[synergy_item(index, item) for item in items],
+        total=items.total,
+        page=page,
+        pages=max(1, -(-items.total // BOARD_PAGE_SIZE)),
+        chosen={k: v for k, v in chosen.items() if v},
+        kinds=KIND_NAMES,
+        fields=concept_choices(index, "field"),
+        resources=concept_choices(index, "resource"),
+    )

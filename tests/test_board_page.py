@@ -1,0 +1,59 @@
+"""The synergy board (/opportunites) on the sample network: items a person can check in besoins.csv and
+offres.csv, and the filters."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from maillage.api.app import create_app
+from maillage.graph.stores.base import Store
+
+
+@pytest.fixture(scope="module")
+def client(sample_store: Store) -> TestClient:
+    return TestClient(create_app(sample_store))
+
+
+def kinds_and_pairs(html: str) -> list[tuple[str, list[str]]]:
+    items = re.findall(r'<li class="opportunite [^"]+" data-kind="(\w+)">(.*?)</li>\n', html, re.S)
+    return [(kind, re.findall(r'href="/actors/([^"]+)"', body)) for kind, body in items]
+
+
+def test_a_need_met_by_an_offer_comes_first_with_its_reason(client: TestClient) -> None:
+    html = client.get("/opportunites").text
+    items = kinds_and_pairs(html)
+    assert len(items) == 20  # a page
+    # ei-net-ocean needs service-paie, which cae-sud-aquitaine offers, both in Anglet: the best score
+    # (a rare resource, offered once, at 0 km).
+    assert items[0] == ("complementarite", ["ei-net-ocean", "cae-sud-aquitaine"])
+    assert "« Net&#39;Océan » a besoin de « Service de paie »" in html
+
+
+def test_cross_border_pooling(client: TestClient) -> None:
+    html = client.get("/opportunites", params={"type": "mutualisation", "transfrontalier": "true"}).text
+    # besoins.csv: 8 actors need projets-europeens, offered only by es-fundacion-europa-lankidetza; the one
+    # group across the border is Hendaye and Irun, 4 km apart.
+    assert kinds_and_pairs(html) == [
+        ("mutualisation", ["commune-hendaye-transfrontalier", "es-irun-desarrollo-local"])
+    ]
+    assert '<span id="nombre-opportunites">1</span>' in html
+    assert "pour 8 acteurs qui en ont besoin" in html
+
+
+def test_filters_narrow_and_page_links_keep_them(client: TestClient) -> None:
+    everything = client.get("/opportunites").text
+    total = int(re.search(r'id="nombre-opportunites">(\d+)<', everything).group(1))  # type: ignore[union-attr]
+    both = client.get("/opportunites", params={"type": ["affinite", "triangle"]}).text
+    narrowed = int(re.search(r'id="nombre-opportunites">(\d+)<', both).group(1))  # type: ignore[union-attr]
+    assert 20 < narrowed < total
+    assert {kind for kind, _ in kinds_and_pairs(both)} <= {"affinite", "triangle"}
+    assert 'href="/opportunites?type=affinite&amp;type=triangle&amp;page=2"' in both
+
+
+def test_bad_filters_are_refused(client: TestClient) -> None:
+    assert client.get("/opportunites", params={"domaine": "inconnu"}).status_code == 422
+    assert client.get("/opportunites", params={"type": "tout"}).status_code == 422
+    assert client.get("/opportunites", params={"rayon": "-3"}).status_code == 422
