@@ -25,7 +25,7 @@ Every score is a documented formula (docs/decisions/20261128-synergy-scores.md):
 
 The combined ranking adds ``weight_k · score_k / max_k`` over the kinds (`DEFAULT_WEIGHTS`).
 Per-actor questions cost one sparse row product per kind; network-wide questions scan the products in
-row blocks.
+row blocks; every actor's top items at once (`all_top_synergies`) is a batch over the same blocks.
 
 This module is the public face: import from here. The code lives in `maillage.graph._synergies`, one
 module per step (`model`, `filters`, `complementarity`, `pooling`, `affinity`, `triangles`, `bridges`,
@@ -72,6 +72,7 @@ from maillage.graph._synergies.parameters import IntArray as IntArray
 from maillage.graph._synergies.pooling import poolings, poolings_for_actor
 from maillage.graph._synergies.ranking import max_scores, network_synergies, synergies_for_actor
 from maillage.graph._synergies.results import Bridge, Link, Pooling, Ranked, Reason, Synergy
+from maillage.graph._synergies.table import all_top_synergies
 from maillage.graph._synergies.triangles import triangles
 from maillage.graph.index import NetworkIndex as NetworkIndex
 from maillage.graph.index import SparseMatrix as SparseMatrix
@@ -102,6 +103,7 @@ __all__ = [
     "UnknownActorError",
     "UnknownFilterError",
     "affinities",
+    "all_top_synergies",
     "bridges",
     "complementarities",
     "max_scores",

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import RDF, Graph, URIRef
 
 from maillage.graph.index import (
     IndexBuildError,
@@ -15,7 +15,7 @@ from maillage.graph.index import (
     build_index,
     iri_key,
 )
-from maillage.graph.stores.base import Object, Quad, Subject
+from maillage.graph.stores.base import Object, Quad, Row, Subject
 from maillage.graph.stores.oxigraph import OxigraphStore
 
 G = URIRef("https://w3id.org/maillage/graph/network/test")
@@ -303,15 +303,21 @@ class CountingStore(OxigraphStore):
         self.patterns.append((subject, predicate, object, graph))
         return super().quads(subject, predicate, object, graph)
 
+    def rows(self, predicate: URIRef, *, graph: URIRef | None = None) -> Iterator[Row]:
+        self.patterns.append((None, predicate, None, graph))
+        return super().rows(predicate, graph=graph)
+
 
 def test_the_store_is_read_once_per_predicate_never_per_actor() -> None:
     store = CountingStore()
     store.add_all(load(CONCEPTS + TERRITORIES + NETWORK).quads())
     build_index(store)
-    predicates = [p for _s, p, _o, _g in store.patterns]
-    assert all(s is None and o is None and g is None for s, _p, o, g in store.patterns)
-    assert len(predicates) == len(set(predicates))  # each predicate once
-    assert len(predicates) <= 30  # a constant, whatever the number of actors
+    patterns = [(p, o) for _s, p, o, _g in store.patterns]
+    assert all(s is None and g is None for s, _p, _o, g in store.patterns)
+    # an object only for rdf:type, read class by class (actors, concepts, projects, EPCI, country)
+    assert all(o is None or p == RDF.type for p, o in patterns)
+    assert len(patterns) == len(set(patterns))  # each predicate (or class) once
+    assert len(patterns) <= 36  # a constant, whatever the number of actors
 
 
 def test_two_actor_iris_with_the_same_key_are_refused() -> None:

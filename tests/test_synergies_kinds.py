@@ -652,3 +652,20 @@ def test_distance_constants_used_above() -> None:
     # the meridian step and Bayonne → Tarnos, checked once against the formula
     assert 0.1 * 6371 * math.pi / 180 == pytest.approx(11.119493)
     assert 1 / (1 + 11.119493 / 50) == pytest.approx(0.8180696)
+
+
+def test_the_batch_table_gives_each_actors_own_top_ten(sample_store: Store) -> None:
+    """`all_top_synergies` is the batch form of `synergies_for_actor`: same targets, scores, order, reasons,
+    for every public actor of the sample, even with blocks of a few rows (forcing several blocks)."""
+    from maillage.graph.synergies import all_top_synergies, synergies_for_actor
+
+    index = build_index(sample_store)
+    table = dict(all_top_synergies(index, limit=10, block_bytes=8 * 77 * 8))  # 8 rows a block
+    public = [a.key for a in index.actors if a.is_public]
+    assert sorted(table) == sorted(public)
+    for key in public:
+        one = synergies_for_actor(index, key, limit=10)
+        batch = table[key]
+        assert [s.target for s in batch] == [s.target for s in one], key
+        assert [s.score for s in batch] == pytest.approx([s.score for s in one], abs=1e-12)
+        assert [s.sentence(index) for s in batch] == [s.sentence(index) for s in one]

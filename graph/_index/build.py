@@ -4,22 +4,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import RDF, RDFS  # noqa: F401 - RDF: the docstring example uses it
 from rdflib.term import (
     Literal,  # noqa: F401 - the docstring example uses it
-    Node,
     URIRef,
 )
 
 from maillage.graph._index.actors import build_actors, build_collaboration, build_partnerships, build_projects
 from maillage.graph._index.concepts import binary_matrix, build_concepts, matrix_columns
-from maillage.graph._index.reading import Triples, literals_by_language, pick_label
+from maillage.graph._index.reading import Triples, as_iri, literals_by_language, pick_label
 from maillage.graph._index.records import NetworkIndex, iri_key, unique_keys
 from maillage.graph._index.territories import Territories
 from maillage.graph._index.vocabulary import (
     ACTOR_BASE,  # noqa: F401 - the docstring example uses it
     ACTOR_CLASSES,
     DCT,
+    INDEXED_CLASSES,
     MAI,
     ORG,
     SKOS,
@@ -30,12 +30,12 @@ from maillage.graph.stores.base import Store
 def build_index(store: Store, *, network: URIRef | None = None) -> NetworkIndex:
     """Build the analysis index of a store (or of one network of it) in one pass over the quads.
 
-    The store is read with one pattern query per predicate (``rdf:type``, ``mai:field``, …), never per
+    The store is read with one pattern query per predicate (``mai:field``, …) or class, never per
     actor, so the build costs O(quads read) time and memory, plus O(pairs) per project for the
     collaboration graph. Measured on the development machine (2 shared cores), in-memory Oxigraph
-    store: a synthetic 60-actor network with its taxonomies (about 1,450 quads) builds in 10–20 ms,
-    and 5,000 actors (83,000 quads) in about 1–1.4 s, mostly spent converting terms to rdflib. The
-    500 / 25,000 / 250,000-actor figures belong to `benchmarks/`.
+    store: a synthetic 60-actor network with its taxonomies (about 1,450 quads) builds in 10–20 ms.
+    The store is read as plain strings (`Store.rows`) and an rdflib term is made once per distinct IRI
+    kept in a record; the 500 / 25,000 / 250,000-actor figures belong to `benchmarks/`.
 
     Parameters
     ----------
@@ -72,21 +72,21 @@ def build_index(store: Store, *, network: URIRef | None = None) -> NetworkIndex:
     generation = store.generation
     triples = Triples(store)
 
-    types: dict[Node, set[Node]] = {s: set(o) for s, o in triples.by_subject(RDF.type).items()}
+    types = triples.typed(INDEXED_CLASSES)
     pref_labels = triples.by_subject(SKOS.prefLabel)
     rdfs_labels = triples.by_subject(RDFS.label)
 
-    def labels_of(subject: Node) -> dict[str, str]:
+    def labels_of(subject: str) -> dict[str, str]:
         labels = literals_by_language(rdfs_labels.get(subject, ()))
         labels.update(literals_by_language(pref_labels.get(subject, ())))
         return labels
 
-    def label_of(subject: Node, default: str) -> str:
+    def label_of(subject: str, default: str) -> str:
         return pick_label(labels_of(subject), "fr", "en") or default
 
     descriptions = triples.by_subject(DCT.description)
 
-    def description_of(subject: Node) -> str:
+    def description_of(subject: str) -> str:
         return pick_label(literals_by_language(descriptions.get(subject, ())), "fr") or ""
 
     concepts = build_concepts(triples, types, labels_of)
@@ -94,13 +94,15 @@ def build_index(store: Store, *, network: URIRef | None = None) -> NetworkIndex:
     # Memberships decide which actors belong to `network`, and give college and role.
     member_of = triples.one(ORG.member)
     organisation_of = triples.one(ORG.organization)
-    memberships_by_actor: dict[Node, list[Node]] = defaultdict(list)
+    wanted = str(network) if network is not None else None
+    memberships_by_actor: dict[str, list[str]] = defaultdict(list)
     for membership, actor in member_of.items():
-        if network is None or organisation_of.get(membership) == network:
-            memberships_by_actor[actor].append(membership)
+        if wanted is None or as_iri(organisation_of.get(membership)) == wanted:
+            memberships_by_actor[actor[0]].append(membership)
 
+    actor_classes = {str(c) for c in ACTOR_CLASSES}
     actor_iris = sorted(
-        s for s, classes in types.items() if isinstance(s, URIRef) and classes & ACTOR_CLASSES
+        s for s, classes in types.items() if not s.startswith("_:") and not classes.isdisjoint(actor_classes)
     )
     if network is not None:
         actor_iris = [iri for iri in actor_iris if iri in memberships_by_actor]
@@ -109,18 +111,20 @@ def build_index(store: Store, *, network: URIRef | None = None) -> NetworkIndex:
     position = {keys[iri]: row for row, iri in enumerate(actor_iris)}
     key_of = {iri: keys[iri] for iri in actor_iris}
 
-    territory_labels: dict[Node, str] = {}
-    for places in (*triples.by_subject(MAI.within).values(), *triples.by_subject(MAI.basedIn).values()):
+    territory_labels: dict[str, str] = {}
+    for places in (*triples.iris(MAI.within).values(), *triples.iris(MAI.basedIn).values()):
         for place in places:
-            territory_labels.setdefault(place, label_of(place, iri_key(str(place))))
+            if place not in territory_labels:
+                territory_labels[place] = label_of(place, iri_key(place))
     for subject in triples.by_subject(MAI.within):
-        territory_labels.setdefault(subject, label_of(subject, iri_key(str(subject))))
+        if subject not in territory_labels:
+            territory_labels[subject] = label_of(subject, iri_key(subject))
     territories = Territories(triples, types, territory_labels)
 
     actors = build_actors(
         actor_iris, keys, triples, types, label_of, description_of, territories, memberships_by_actor
     )
-    projects = build_projects(triples, types, label_of, description_of, key_of, network)
+    projects = build_projects(triples, types, label_of, description_of, key_of, wanted)
     partnerships = build_partnerships(triples, key_of)
     collaboration = build_collaboration(actors, projects, partnerships)
 

@@ -6,7 +6,7 @@ import typing
 from collections.abc import Iterable, Iterator
 
 import numpy as np
-from rdflib.term import Node, URIRef
+from rdflib.term import URIRef
 from scipy import sparse
 
 from maillage.graph._index.reading import Triples
@@ -16,31 +16,34 @@ from maillage.graph._index.vocabulary import SKOS
 
 def build_concepts(
     triples: Triples,
-    types: dict[Node, set[Node]],
-    labels_of: typing.Callable[[Node], dict[str, str]],
+    types: dict[str, set[str]],
+    labels_of: typing.Callable[[str], dict[str, str]],
 ) -> dict[URIRef, ConceptRecord]:
     """A record per concept: typed `skos:Concept`, in a scheme, or on either side of `skos:broader`."""
     broader = triples.iris(SKOS.broader)
     in_scheme = triples.iris(SKOS.inScheme)
     notations = triples.one(SKOS.notation)
-    members: set[Node] = {s for s, classes in types.items() if SKOS.Concept in classes}
+    concept_class = str(SKOS.Concept)
+    members: set[str] = {s for s, classes in types.items() if concept_class in classes}
     members |= set(in_scheme) | set(broader)
     members |= {parent for parents in broader.values() for parent in parents}
     concepts: dict[URIRef, ConceptRecord] = {}
-    for iri in sorted(m for m in members if isinstance(m, URIRef)):
-        notation = notations.get(iri)
-        labels = {lang: text for lang, text in labels_of(iri).items() if lang}
-        plain = labels_of(iri).get("")
+    for value in sorted(m for m in members if not m.startswith("_:")):
+        notation = notations.get(value)
+        all_labels = labels_of(value)
+        labels = {lang: text for lang, text in all_labels.items() if lang}
+        plain = all_labels.get("")
         if plain is not None:
             labels.setdefault("fr", plain)
-        schemes = in_scheme.get(iri, ())
+        schemes = in_scheme.get(value, ())
+        iri = triples.iri(value)
         concepts[iri] = ConceptRecord(
             iri=iri,
-            key=str(notation) if notation is not None else iri_key(iri),
+            key=notation[0] if notation is not None else iri_key(value),
             labels=labels,
-            scheme=schemes[0] if schemes else None,
-            broader=broader.get(iri, ()),
-            notation=str(notation) if notation is not None else None,
+            scheme=triples.iri(schemes[0]) if schemes else None,
+            broader=triples.iri_tuple(broader.get(value, ())),
+            notation=notation[0] if notation is not None else None,
         )
     return concepts
 

