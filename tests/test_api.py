@@ -20,8 +20,9 @@ DEMO = "ressourcerie-lur-berri"
 
 
 @pytest.fixture(scope="module")
-def client(sample_store: Store) -> TestClient:
-    return TestClient(create_app(sample_store))
+def client(sample_store_any: Store) -> TestClient:
+    """The API on the sample network, once per store kind (conftest.STORE_KINDS: oxigraph, bolt)."""
+    return TestClient(create_app(sample_store_any))
 
 
 def test_lists_public_actors_with_count(client: TestClient) -> None:

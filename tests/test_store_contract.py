@@ -6,12 +6,14 @@ import io
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset, Literal, URIRef
+from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
-from maillage.graph.stores.base import Store, StoreError
+from maillage.graph.stores.base import RDF_LANGSTRING, XSD_STRING, Store, StoreError
 from maillage.graph.stores.oxigraph import OxigraphStore
+from maillage.ontology.iri import network_graph
+from tests.conftest import make_store
 
 G = URIRef("https://w3id.org/maillage/graph/test")
 H = URIRef("https://w3id.org/maillage/graph/other")
@@ -130,3 +132,175 @@ def test_oxigraph_store_persists_across_reopen(tmp_path: Path) -> None:
     reopened = OxigraphStore(tmp_path / "db")
     assert set(reopened.quads()) == set(SAMPLE)
     reopened.close()
+
+
+KNOWS = URIRef("http://xmlns.com/foaf/0.1/knows")
+
+
+def test_rows_read_one_predicate_as_plain_strings(any_store: Store) -> None:
+    # Worked out from SAMPLE: three labels (one in H), the decimal latitude, and a blank node both as an
+    # object (a knows _:n) and as a subject (_:n has a label), written as ``_:label`` in both places.
+    node = BNode("n1")
+    any_store.add_all([*SAMPLE, (A, KNOWS, node, G), (node, LABEL, Literal("Nœud"), G), (A, KNOWS, B, H)])
+    labels = sorted(any_store.rows(LABEL))
+    blank = [row for row in labels if row[0].startswith("_:")]
+    assert len(blank) == 1 and blank[0][1:] == ("Nœud", XSD_STRING, "")
+    assert sorted(row for row in labels if not row[0].startswith("_:")) == [
+        (str(A), "Atelier « Bois » & Cie", XSD_STRING, ""),
+        (str(A), "Zurgintza tailerra", RDF_LANGSTRING, "eu"),
+        (str(B), 'Ligne 1\nLigne "2"', XSD_STRING, ""),
+    ]
+    assert list(any_store.rows(LAT)) == [(str(A), "43.5412", str(XSD.decimal), "")]
+    known = sorted(any_store.rows(KNOWS))
+    assert known == sorted([(str(A), blank[0][0], "", ""), (str(A), str(B), "", "")])
+    assert list(any_store.rows(KNOWS, graph=H)) == [(str(A), str(B), "", "")]
+    assert list(any_store.rows(URIRef("urn:nothing"))) == []
+
+
+def test_rows_of_a_store_agree_with_the_default_built_on_quads(any_store: Store) -> None:
+    # `Store.rows` is the contract's default (read through `quads`); a store's override must agree.
+    any_store.add_all([*SAMPLE, (A, KNOWS, B, H), (A, LABEL, Literal("Même"), H)])
+    for predicate in (LABEL, LAT, KNOWS):
+        for graph in (None, G, H):
+            assert sorted(any_store.rows(predicate, graph=graph)) == sorted(
+                Store.rows(any_store, predicate, graph=graph)
+            )
+
+
+# Values that would break a query built by pasting text: quotes, backslashes, backticks, braces, Cypher
+# keywords, a percent sign that looks like an escape, NUL, and a literal longer than FalkorDB's 4 KiB buffer.
+HOSTILE_IRI = URIRef("https://exemple.org/a'b')MATCH(n)DETACH%20DELETE(n)//%27$x")
+HOSTILE = [
+    (HOSTILE_IRI, LABEL, Literal("`x`}) MATCH (n) DETACH DELETE n // \\' \" %27 \x00 l'été"), G),
+    (HOSTILE_IRI, URIRef("https://exemple.org/p'q"), A, URIRef("https://exemple.org/g'1")),
+    (A, LABEL, Literal("é'\\" * 2000, lang="EU"), G),
+    (BNode("b0"), LAT, Literal("-1", datatype=XSD.integer), G),
+]
+
+
+def test_hostile_values_are_stored_as_data(any_store: Store) -> None:
+    any_store.add_all(HOSTILE)
+    assert len(any_store) == 4
+    # the language tag comes back lower-cased on both stores; everything else exactly as written
+    expected = {*HOSTILE[:2], (A, LABEL, Literal("é'\\" * 2000, lang="eu"), G), HOSTILE[3]}
+    assert set(any_store.quads()) == expected
+    assert list(any_store.quads(subject=HOSTILE_IRI, graph=URIRef("https://exemple.org/g'1"))) == [HOSTILE[1]]
+    assert list(any_store.quads(object=HOSTILE[0][2])) == [HOSTILE[0]]
+    dump = io.BytesIO()
+    any_store.dump_nquads(dump)
+    assert b'_:b0 <http://www.w3.org/2003/01/geo/wgs84_pos#lat> "-1"^^<' in dump.getvalue()
+    with any_store.transaction() as tx:
+        assert tx.remove_pattern(HOSTILE_IRI) == 2
+    assert len(any_store) == 2
+
+
+def test_an_iri_with_a_backtick_is_refused_and_nothing_is_written(any_store: Store) -> None:
+    with pytest.raises((StoreError, ValueError)):
+        any_store.add_all([SAMPLE[0], (URIRef("https://exemple.org/a`b"), LABEL, Literal("x"), G)])
+    assert len(any_store) == 0
+
+
+def _same_dataset(first: bytes, second: bytes) -> bool:
+    """Equal N-Quads up to blank node labels (Oxigraph renames them when it parses)."""
+    one = Dataset().parse(data=first.decode("utf-8"), format="nquads")
+    two = Dataset().parse(data=second.decode("utf-8"), format="nquads")
+    names = {g.identifier for g in one.graphs()} | {g.identifier for g in two.graphs()}
+    return all(isomorphic(one.graph(name), two.graph(name)) for name in names)
+
+
+def test_dump_restore_keeps_blank_nodes_and_hostile_values(any_store: Store, tmp_path: Path) -> None:
+    any_store.add_all([*SAMPLE, *HOSTILE])
+    dump = io.BytesIO()
+    any_store.dump_nquads(dump)
+    assert dump.getvalue().count(b"\\n") == 1 and b"_:b0 " in dump.getvalue()  # SAMPLE[3]'s newline
+    oxigraph = OxigraphStore(tmp_path / "copy")
+    oxigraph.restore_nquads(io.BytesIO(dump.getvalue()))
+    again = io.BytesIO()
+    oxigraph.dump_nquads(again)
+    any_store.restore_nquads(io.BytesIO(dump.getvalue()))
+    third = io.BytesIO()
+    any_store.dump_nquads(third)
+    for copy in (again.getvalue(), third.getvalue()):
+        assert len(copy.splitlines()) == 8 and _same_dataset(copy, dump.getvalue())
+        # the lines without a blank node are byte-identical, whichever store wrote them
+        assert {x for x in copy.splitlines() if b"_:" not in x} == {
+            x for x in dump.getvalue().splitlines() if b"_:" not in x
+        }
+
+
+def test_bolt_commit_failing_after_staging_leaves_the_store_unchanged(request: pytest.FixtureRequest) -> None:
+    from maillage.graph.stores.bolt import BoltStore
+
+    class FailingFlip(BoltStore):
+        """The real store on the real server, whose final query fails, as a lost connection would."""
+
+        def _run(self, query: str, **params: object) -> list[dict[str, object]]:
+            if query.startswith("MERGE (m:MaillageStore"):
+                raise StoreError("connexion perdue (simulée)")
+            return super()._run(query, **params)
+
+    store = make_store("bolt", Path("unused"), request)
+    assert isinstance(store, BoltStore)
+    try:
+        store.add_all(SAMPLE[:2])
+        password = request.getfixturevalue("falkordb").password
+        failing = FailingFlip(store.uri, user="falkordb", password=password, database=store.database)
+        with pytest.raises(StoreError, match="rien n'a été écrit"):
+            with failing.transaction() as tx:
+                tx.remove(SAMPLE[0])
+                tx.add_all(HOSTILE)  # staged in several queries (the long literal alone takes several)
+        assert set(store.quads()) == set(SAMPLE[:2])
+        # nothing pending is left behind: every statement of the graph is a committed one
+        assert store._run("MATCH ()-[r:STATEMENT]->() RETURN count(r) AS n") == [{"n": 2}]
+    finally:
+        store.drop_everything()
+
+
+def test_bolt_stores_on_one_graph_see_each_other_writes(request: pytest.FixtureRequest) -> None:
+    from maillage.graph.stores.bolt import BoltStore
+
+    first = make_store("bolt", Path("unused"), request)
+    assert isinstance(first, BoltStore)
+    try:
+        password = request.getfixturevalue("falkordb").password
+        second = BoltStore(first.uri, user="falkordb", password=password, database=first.database)
+        before = second.generation
+        first.add_all(SAMPLE[:1])
+        # the generation lives on the server: the other API process knows its index is stale
+        assert second.generation == before + 1
+        assert set(second.quads()) == {SAMPLE[0]}
+    finally:
+        first.drop_everything()
+
+
+def test_sample_import_gives_the_same_quads_on_every_store(
+    sample_store_any: Store, sample_store: Store
+) -> None:
+    # Provenance holds the import's own times, so compare the sample graph proper, line for line.
+    graph = network_graph("ptce-sud-aquitain")
+    assert set(sample_store_any.quads(graph=graph)) == set(sample_store.quads(graph=graph))
+    assert len(set(sample_store_any.quads(graph=graph))) > 1000
+
+
+def test_maillage_store_names_a_bolt_server(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from maillage.graph.stores.bolt import BoltStore
+    from maillage.settings import get_settings, open_store
+
+    server = request.getfixturevalue("falkordb")
+    monkeypatch.setenv("MAILLAGE_STORE", server.uri)
+    monkeypatch.setenv("MAILLAGE_BOLT_USER", "falkordb")
+    monkeypatch.setenv("MAILLAGE_BOLT_PASSWORD", server.password)
+    monkeypatch.setenv("MAILLAGE_BOLT_DATABASE", "test_settings")
+    store = open_store(get_settings())
+    # FalkorDB ignores the name (conftest); Neo4j opens that database
+    assert isinstance(store, BoltStore) and store.database == "test_settings"
+    try:
+        store.add_all(SAMPLE[:1])
+        assert set(store.quads()) == {SAMPLE[0]}
+    finally:
+        store.drop_everything()
+    monkeypatch.setenv("MAILLAGE_BOLT_PASSWORD", "pas-le-bon")
+    with pytest.raises(StoreError, match=f"bolt://127.0.0.1:{server.bolt_port}"):
+        open_store(get_settings())
