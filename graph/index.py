@@ -1,7 +1,8 @@
 """The analysis index: an immutable in-memory picture of one network, built from a store in one pass.
 
 The API, the synergies, the overlaps and the network metrics answer from a `NetworkIndex`, never from
-SPARQL per request. The index is rebuilt (or, later, patched) when `Store.generation` moves on.
+SPARQL per request. The index is rebuilt when `Store.generation` moves on (measured against a patch:
+docs/decisions/20261128-index-rebuild.md).
 
 This module is the public face: import from here. The code lives in `maillage.graph._index`: `records`
 (what the index holds), `build` (`build_index`) and the readers and builders it puts together.

@@ -124,7 +124,7 @@ def _clusters(points: PointSet, rows: IntArray, radius_km: float) -> list[tuple[
     centre and a group spans at most twice the radius, however dense the network (single linkage would
     chain a whole region into one group). Needers without coordinates form one more group, centred on
     the first of them. Points go on the unit sphere, where a great-circle distance d is a chord of
-    2 sin(d / 2R): a k-d tree finds the pairs within the radius without measuring every pair.
+    2 sin(d / 2R): a k-d tree counts and finds the neighbours without measuring every pair.
     """
     phi, lam = points.phi[rows], points.lam[rows]
     known = ~np.isnan(phi) & ~np.isnan(lam)
@@ -136,24 +136,17 @@ def _clusters(points: PointSet, rows: IntArray, radius_km: float) -> list[tuple[
             [cos_phi * np.cos(lam[known]), cos_phi * np.sin(lam[known]), np.sin(phi[known])]
         )
         chord = 2.0 * np.sin(min(radius_km / (2.0 * EARTH_RADIUS_KM), np.pi / 2))
-        pairs = cKDTree(xyz).query_pairs(chord, output_type="ndarray")
+        # Count the neighbours without listing them, then list those of each centre only: memory
+        # O(needers + largest group). Listing every pair within the radius (`query_pairs`) is quadratic in
+        # a dense area: 365 million pairs at 250,000 actors.
+        tree = cKDTree(xyz)
+        counts = np.asarray(tree.query_ball_point(xyz, chord, return_length=True), dtype=np.int64)
         size = len(placed)
-        near = sparse.csr_array(
-            (
-                np.ones(2 * len(pairs) + size),
-                (
-                    np.concatenate([pairs[:, 0], pairs[:, 1], np.arange(size)]),
-                    np.concatenate([pairs[:, 1], pairs[:, 0], np.arange(size)]),
-                ),
-            ),
-            shape=(size, size),
-        )
-        counts = np.diff(near.indptr)
         grouped = np.zeros(size, dtype=np.bool_)
         for centre in np.lexsort((np.arange(size), -counts)).tolist():
             if grouped[centre]:
                 continue
-            around = near.indices[near.indptr[centre] : near.indptr[centre + 1]]
+            around = np.asarray(tree.query_ball_point(xyz[centre], chord), dtype=np.int64)
             around = around[~grouped[around]]
             grouped[around] = True
             groups.append((int(placed[centre]), np.sort(placed[around])))

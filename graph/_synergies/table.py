@@ -24,6 +24,7 @@ from maillage.graph._synergies.parameters import (
     EPSILON,
     KINDS,
     POOLING,
+    RANK_DECIMALS,
     BoolArray,
     FloatArray,
     IntArray,
@@ -31,7 +32,7 @@ from maillage.graph._synergies.parameters import (
 from maillage.graph._synergies.pooling import groups_of
 from maillage.graph._synergies.ranking import max_scores, pair_reasons
 from maillage.graph._synergies.results import Reason, Synergy
-from maillage.graph._synergies.rows import distance_or_none, distances_km, modulation, rank_key
+from maillage.graph._synergies.rows import distance_or_none, distances_km, modulation
 from maillage.graph._synergies.triangles import intermediary_weights
 from maillage.graph.index import NetworkIndex
 
@@ -95,11 +96,12 @@ def all_top_synergies(
     n = model.n
     step = max(1, min(n, block_bytes // (8 * max(n, 1))))
     products = _Products(index, model, include_private=include_private)
+    needs_found = any(weight[kind] <= 0 for kind in active)  # else a pair is found iff combined > 0
     for start in range(0, n, step):
         end = min(n, start + step)
         rows = np.arange(start, end, dtype=np.int64)
         combined = np.zeros((end - start, n))
-        found = np.zeros((end - start, n), dtype=np.bool_)
+        found = np.zeros((end - start, n), dtype=np.bool_) if needs_found else None
         raw: dict[str, sparse.csr_array | FloatArray] = {}
         for kind in active:
             scores = products.block(kind, start, end)
@@ -107,20 +109,30 @@ def all_top_synergies(
             # weight · score / max in this order, as `synergies_for_actor` computes it (same rounding)
             if isinstance(scores, np.ndarray):
                 combined += weight[kind] * scores / maxima[kind]
-                found |= scores > 0
+                if found is not None:
+                    found |= scores > 0
             else:
                 i = np.repeat(np.arange(end - start), np.diff(scores.indptr))
                 combined[i, scores.indices] += weight[kind] * scores.data / maxima[kind]
-                found[i, scores.indices] = True
-        found[:, ~visible] = False
-        found[np.arange(end - start), rows] = False
+                if found is not None:
+                    found[i, scores.indices] = True
+        ranked = np.round(combined, RANK_DECIMALS)  # as `rank_key`
+        ranked[(combined <= 0) if found is None else ~found] = -1.0
+        del found
+        ranked[:, ~visible] = -1.0
+        ranked[np.arange(end - start), rows] = -1.0
         if border:
-            found &= _crossing(model, rows)
-        for offset, others in enumerate(_top(combined, found, limit)):
+            ranked[~_crossing(model, rows)] = -1.0
+        kept = _top(ranked, limit)
+        del ranked
+        values = _components(raw, kept)
+        for offset, others in enumerate(kept):
             actor = start + offset
             if not visible[actor]:
                 continue
-            items = _synergies(index, model, actor, others, combined[offset], raw, offset, selection, reasons)
+            items = _synergies(
+                index, model, actor, others, combined[offset], values[offset], selection, reasons
+            )
             yield model.keys[actor], items
 
 
@@ -169,29 +181,54 @@ def _crossing(model: Model, rows: IntArray) -> BoolArray:
     return result
 
 
-def _top(combined: FloatArray, found: BoolArray, limit: int) -> list[IntArray]:
-    """Per row, the columns of the `limit` best found scores, best first, ties by column (key) order.
+def _top(ranked: FloatArray, limit: int) -> list[IntArray]:
+    """Per row, the columns of the `limit` best rank scores (-1: not a candidate), best first, ties by
+    column (key) order, as `top_positions` orders one actor's.
 
-    One `argpartition` for the block; a row whose threshold is tied beyond `limit` is settled exactly
-    by a sort of its tied candidates (`top_positions` does the same for one actor).
+    One `argpartition` and one `lexsort` for the block; only a row whose threshold is tied beyond
+    `limit` is settled on its own, by a sort of its tied candidates. `ranked` is negated in place.
     """
-    ranked = np.where(found, rank_key(combined), -1.0)
     width = min(limit, ranked.shape[1])
-    result: list[IntArray] = []
     if width == 0:
         return [np.zeros(0, dtype=np.int64) for _ in range(ranked.shape[0])]
-    part = np.argpartition(-ranked, width - 1, axis=1)[:, :width]
-    threshold = np.take_along_axis(ranked, part, axis=1).min(axis=1)
-    for row in range(ranked.shape[0]):
-        values = ranked[row]
-        if threshold[row] < 0:  # fewer than `width` found: take every found one
-            candidates = np.flatnonzero(values >= 0)
-        else:
-            candidates = part[row]
-            if np.count_nonzero(values >= threshold[row]) > width:  # ties at the threshold
-                candidates = np.flatnonzero(values >= threshold[row])
-        order = np.lexsort((candidates, -values[candidates]))
-        result.append(candidates[order][:width].astype(np.int64))
+    np.negative(ranked, out=ranked)  # argpartition keeps the smallest; not a candidate: +1
+    part = np.argpartition(ranked, width - 1, axis=1)[:, :width]
+    values = np.take_along_axis(ranked, part, axis=1)
+    order = np.lexsort((part, values), axis=1)
+    part = np.take_along_axis(part, order, axis=1)
+    values = np.take_along_axis(values, order, axis=1)
+    threshold = values[:, -1]
+    tied = np.flatnonzero(
+        (threshold < 0.5) & (np.count_nonzero(ranked <= threshold[:, None], axis=1) > width)
+    )
+    result = [row_part[row_values < 0.5] for row_part, row_values in zip(part, values, strict=True)]
+    for row in tied.tolist():
+        candidates = np.flatnonzero(ranked[row] <= threshold[row])
+        result[row] = candidates[np.lexsort((candidates, ranked[row][candidates]))][:width]
+    return [columns.astype(np.int64) for columns in result]
+
+
+def _components(
+    raw: Mapping[str, sparse.csr_array | FloatArray], kept: list[IntArray]
+) -> list[list[dict[str, float]]]:
+    """The raw score of each kind for every kept pair of a block: per row, per kept column."""
+    sizes = [len(columns) for columns in kept]
+    rows = np.repeat(np.arange(len(kept)), sizes)
+    columns = np.concatenate(kept) if kept else np.zeros(0, dtype=np.int64)
+    per_kind: dict[str, list[float]] = {}
+    for kind in KINDS:
+        scores = raw.get(kind)
+        if scores is None or not len(columns):
+            continue
+        per_kind[kind] = np.asarray(scores[rows, columns], dtype=np.float64).ravel().tolist()
+    result: list[list[dict[str, float]]] = []
+    position = 0
+    for size in sizes:
+        row: list[dict[str, float]] = []
+        for at in range(position, position + size):
+            row.append({kind: values[at] for kind, values in per_kind.items() if values[at] > 0})
+        result.append(row)
+        position += size
     return result
 
 
@@ -201,8 +238,7 @@ def _synergies(
     actor: int,
     others: IntArray,
     combined: FloatArray,
-    raw: Mapping[str, sparse.csr_array | FloatArray],
-    offset: int,
+    components: list[dict[str, float]],
     selection: Selection,
     with_reasons: bool,
 ) -> list[Synergy]:
@@ -212,20 +248,9 @@ def _synergies(
     items: list[Synergy] = []
     for position, other in enumerate(others.tolist()):
         distance = distance_or_none(float(distances[position]))
-        components: dict[str, float] = {}
-        for kind in KINDS:
-            scores = raw.get(kind)
-            if scores is None:
-                continue
-            if isinstance(scores, np.ndarray):
-                value = float(scores[offset, other])
-            else:
-                value = _entry(scores, offset, other)
-            if value > 0:
-                components[kind] = value
         found_reasons: tuple[Reason, ...] = ()
         if with_reasons:
-            for kind in components:
+            for kind in components[position]:
                 found_reasons += pair_reasons(index, model, kind, actor, other, distance, selection)
         items.append(
             Synergy(
@@ -233,16 +258,10 @@ def _synergies(
                 source=model.keys[actor],
                 target=model.keys[other],
                 score=float(combined[other]),
-                components=components,
+                components=components[position],
                 distance_km=distance,
                 cross_border=bool(cross[position]),
                 reasons=found_reasons,
             )
         )
     return items
-
-
-def _entry(matrix: sparse.csr_array, row: int, column: int) -> float:
-    start, end = matrix.indptr[row], matrix.indptr[row + 1]
-    hits = np.flatnonzero(matrix.indices[start:end] == column)
-    return float(matrix.data[start + hits[0]]) if len(hits) else 0.0
