@@ -1,27 +1,37 @@
-"""Importing a large template spreadsheet (issue 3): time per phase and peak memory, validation on.
+"""Importing a large template spreadsheet (issue 3): time and peak memory per phase, validation on.
 
-``python -m benchmarks.import_spreadsheet --size 25000`` writes the sample network's CSV folder scaled to
-about `size` actors — the 79 actors, 18 projects and their memberships, needs, offers, participations and
-partnerships copied k times with suffixed keys and names, identifiers left empty in the copies (a
-duplicated SIRET would rightly be resolved to the first actor) — imports it into a fresh on-disk Oxigraph
-store through `import_path` (the default path: concept mapping, entity resolution, SHACL validation,
+``python -m benchmarks.import_spreadsheet --size 25000 [--seed 0] [--format csv|xlsx]`` writes the
+template spreadsheet of a generated network of `size` actors (`benchmarks.template_sheets`: the
+generator's actors on real communes, with valid SIRETs), imports it into a fresh on-disk Oxigraph store
+through `import_path` (the default path: entity resolution, concept mapping, SHACL validation,
 all-or-nothing write), re-imports it (nothing may change), and writes
-``benchmarks/results/import-{size}.json``. Baseline: Oxigraph's bulk load of the quads the import wrote.
+``benchmarks/results/import-{size}.json``. Baseline: Oxigraph's own bulk loader (`Store.bulk_load`) given
+the quads the import wrote, dumped as N-Quads, into another fresh on-disk store.
+``--sample`` imports the sample network copied to about `size` actors instead (`scaled_sample`).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import json
+import os
+import resource
 import shutil
 import tempfile
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
+
+import maillage.ingest.spreadsheet as spreadsheet
 from benchmarks.measure import machine, peak_memory, timed
+from benchmarks.template_sheets import write_template
 from maillage.graph.stores.oxigraph import OxigraphStore
 from maillage.ingest.importer import ensure_reference_data, import_path
 
@@ -71,46 +81,156 @@ def scaled_sample(size: int, out: Path) -> int:
     return actors
 
 
-def run(size: int) -> dict[str, Any]:
+class Phases:
+    """The importer's `progress` callback: seconds and peak resident memory (MiB) of each phase, the
+    kernel's high-water mark reset as each phase starts (`benchmarks.measure.peak_memory`)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.peak_mib: dict[str, float] = {}
+        self._phase = ""
+        self._at = 0.0
+        self._memory: contextlib.ExitStack | None = None
+        self._current: Any = None
+
+    def __call__(self, phase: str) -> None:
+        self.stop()
+        self._phase, self._at = phase, time.perf_counter()
+        self._memory = contextlib.ExitStack()
+        self._current = self._memory.enter_context(peak_memory())
+
+    def stop(self) -> None:
+        """End the current phase (the import returned)."""
+        if self._memory is None:
+            return
+        elapsed = time.perf_counter() - self._at
+        self._memory.close()
+        self.seconds[self._phase] = self.seconds.get(self._phase, 0.0) + elapsed
+        self.peak_mib[self._phase] = max(self.peak_mib.get(self._phase, 0.0), self._current.peak_mib)
+        self._memory = None
+
+
+class TreeMemory:
+    """The largest proportional set size (PSS: shared pages split between the processes sharing them)
+    of this process and its children together, sampled every `every` seconds in a thread — the memory of
+    an import whose validation runs in forked workers, which the kernel's high-water mark of this process
+    alone does not see. Linux only (``/proc/{pid}/smaps_rollup``); 0 elsewhere."""
+
+    def __init__(self, every: float = 0.25) -> None:
+        self.peak_mib = 0.0
+        self._every = every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak_mib = max(self.peak_mib, sum(_pss_kib(pid) for pid in _tree(os.getpid())) / 1024)
+            self._stop.wait(self._every)
+
+
+def _tree(pid: int) -> list[int]:
+    """`pid` and its descendants."""
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            with contextlib.suppress(OSError):
+                pending += [int(child) for child in task.read_text().split()]
+    return found
+
+
+def _pss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        return 0
+    return 0
+
+
+@contextlib.contextmanager
+def timed_resolution(totals: dict[str, float]) -> Any:
+    """Time entity resolution inside the mapping phase (it runs first, on the « acteurs » sheet)."""
+    original: Callable[..., Any] = spreadsheet.resolve_actor_rows
+
+    def resolve(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            totals["résolution"] = totals.get("résolution", 0.0) + time.perf_counter() - start
+
+    spreadsheet.resolve_actor_rows = resolve  # type: ignore[assignment]
+    try:
+        yield totals
+    finally:
+        spreadsheet.resolve_actor_rows = original  # type: ignore[assignment]
+
+
+def run(size: int, *, seed: int = 0, file_format: str = "csv", sample: bool = False) -> dict[str, Any]:
+    """Generate, import, re-import and bulk-load; the figures as a dict (see `main`)."""
     work = Path(tempfile.mkdtemp(prefix="maillage-import-"))
     try:
-        actors = scaled_sample(size, work / "tableur")
+        folder = work / "tableur"
+        if sample:
+            rows = {"acteurs": scaled_sample(size, folder)}
+        else:
+            rows = write_template(folder, size, seed=seed, file_format=file_format)
+        path = folder / "tableur.xlsx" if file_format == "xlsx" and not sample else folder
         store = OxigraphStore(work / "store")
         ensure_reference_data(store)  # the territories and ontology: loaded once per store, not timed
-        phases: dict[str, float] = {}
-        clock = {"at": time.perf_counter(), "phase": ""}
-
-        def progress(phase: str, *_args: object, **_kwargs: object) -> None:
-            now = time.perf_counter()
-            if clock["phase"]:
-                phases[str(clock["phase"])] = phases.get(str(clock["phase"]), 0.0) + now - float(clock["at"])
-            clock.update(at=now, phase=phase)
-
-        with peak_memory() as memory:
-            clock["at"] = time.perf_counter()
-            seconds, report = timed(lambda: import_path(store, work / "tableur", progress=progress))
-            phases[str(clock["phase"])] = (
-                phases.get(str(clock["phase"]), 0.0) + time.perf_counter() - float(clock["at"])
-            )
-        again_seconds, again = timed(lambda: import_path(store, work / "tableur"))
+        phases, resolution = Phases(), {}  # type: ignore[var-annotated]
+        with timed_resolution(resolution), peak_memory() as memory, TreeMemory() as tree:
+            seconds, report = timed(lambda: import_path(store, path, progress=phases))
+            phases.stop()
+        again_phases = Phases()
+        with peak_memory() as again_memory:
+            again_seconds, again = timed(lambda: import_path(store, path, progress=again_phases))
+            again_phases.stop()
         dump = io.BytesIO()
         store.dump_nquads(dump)
+        quads = len(store)
         store.close()
-        bulk = OxigraphStore(work / "bulk")
-        bulk_seconds, _ = timed(lambda: bulk.restore_nquads(io.BytesIO(dump.getvalue())))
-        bulk.close()
+        bulk = ox.Store(str(work / "bulk"))
+        bulk_seconds, _ = timed(lambda: bulk.bulk_load(dump.getvalue(), format=ox.RdfFormat.N_QUADS))
+        bulk.flush()
         return {
             "size": size,
-            "actors": actors,
+            "seed": seed,
+            "format": file_format,
+            "source": "sample" if sample else "generated",
+            "actors": rows["acteurs"],
             "machine": machine(),
             "import": {
                 "seconds": seconds,
-                "phases": phases,
+                "phases": phases.seconds,
+                "resolution_seconds": resolution.get("résolution", 0.0),
+                "phase_peak_mib": phases.peak_mib,
                 "peak_mib": memory.peak_mib,
+                "workers_peak_rss_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+                "with_workers_peak_pss_mib": tree.peak_mib,
                 "created": report.created,
                 "rows_read": report.rows_read,
             },
-            "reimport": {"seconds": again_seconds, "created": again.created, "updated": again.updated},
+            "reimport": {
+                "seconds": again_seconds,
+                "phases": again_phases.seconds,
+                "peak_mib": again_memory.peak_mib,
+                "created": again.created,
+                "updated": again.updated,
+                "unchanged": again.unchanged,
+            },
+            "store_quads": quads,
             "baseline_bulk_load_seconds": bulk_seconds,
             "targets": {"seconds": 60, "peak_mib": 2048},
         }
@@ -121,17 +241,27 @@ def run(size: int) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=25000)
-    figures = run(parser.parse_args().size)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    parser.add_argument("--sample", action="store_true", help="the sample copied, not a generated network")
+    arguments = parser.parse_args()
+    figures = run(arguments.size, seed=arguments.seed, file_format=arguments.format, sample=arguments.sample)
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"import-{figures['size']}.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False))
-    i = figures["import"]
-    phases = ", ".join(f"{k} {v:.1f} s" for k, v in i["phases"].items())
+    suffix = f"-{figures['source']}-{arguments.format}"
+    suffix = "" if suffix == "-generated-csv" else suffix
+    (RESULTS / f"import-{figures['size']}{suffix}.json").write_text(
+        json.dumps(figures, indent=2, ensure_ascii=False)
+    )
+    i, r = figures["import"], figures["reimport"]
+    phases = ", ".join(
+        f"{k} {v:.1f} s ({i['phase_peak_mib'][k] / 1024:.2f} GiB)" for k, v in i["phases"].items()
+    )
     print(
-        f"{figures['actors']} actors: import {i['seconds']:.1f} s ({phases}), "
-        f"peak {i['peak_mib'] / 1024:.2f} GiB; "
-        f"re-import {figures['reimport']['seconds']:.1f} s ({figures['reimport']['created']} created, "
-        f"{figures['reimport']['updated']} updated); bulk load of the same quads "
-        f"{figures['baseline_bulk_load_seconds']:.1f} s"
+        f"{figures['actors']} actors: import {i['seconds']:.1f} s ({phases}; résolution "
+        f"{i['resolution_seconds']:.1f} s), peak {i['peak_mib'] / 1024:.2f} GiB (with the validation "
+        f"workers, PSS: {i['with_workers_peak_pss_mib'] / 1024:.2f} GiB); "
+        f"re-import {r['seconds']:.1f} s ({r['created']} created, {r['updated']} updated); "
+        f"bulk load of the same {figures['store_quads']} quads {figures['baseline_bulk_load_seconds']:.1f} s"
     )
 
 

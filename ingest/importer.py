@@ -115,12 +115,17 @@ def import_path(
     tables = read_tables(path)
     matcher = matcher_for(store)  # the ontology's schemes and the concepts added locally
     rejected: list[Problem] = []
+    plan: Upsert | None = None
     for _attempt in range(10):  # each round drops the rows that broke a rule, then maps again
         progress("correspondances")
         mapped = SheetMapper(tables, store=store, matcher=matcher).run()
+        plan = None
         if not mapped.problems:
             progress("validation SHACL")
-        problems = list(mapped.problems) or shacl_problems(mapped, store)
+            plan = _plan(store, mapped)
+        problems = list(mapped.problems) or shacl_problems(
+            mapped, store, subjects=changed_and_around(mapped, plan) if plan is not None else None
+        )
         if not problems or not keep_valid:
             break
         if any(p.row is None for p in problems):
@@ -136,11 +141,37 @@ def import_path(
     if mapped.network is None:
         report.problems.append(Problem(file=path.name, rule="aucun réseau : ajoutez la feuille « reseau »"))
         raise ImportRefusedError(report)
+    progress("écriture")
+    plan = plan or _plan(store, mapped)
+    assert plan is not None  # a network was mapped
+    network = mapped.network
+    del mapped, tables  # the plan holds what is written: the rows and mapping go before the write buffers
+    return _finish(store, plan, report, network=network, source=path.name, dry_run=dry_run)
+
+
+def _plan(store: Store, mapped: Mapped) -> Upsert | None:
+    """The upsert of a mapping into its network's graph (None without a network: the import is refused)."""
+    if mapped.network is None:
+        return None
     graph = URIRef(str(mapped.network).replace("/id/network/", "/graph/network/"))
     managed = {s: frozenset(p) for s, p in mapped.managed.items()}
-    progress("écriture")
-    plan = store.plan_upsert(graph, mapped.triples, managed=managed)  # type: ignore[arg-type]
-    return _finish(store, plan, report, network=mapped.network, source=path.name, dry_run=dry_run)
+    return store.plan_upsert(graph, mapped.triples, managed=managed)  # type: ignore[arg-type]
+
+
+def changed_and_around(mapped: Mapped, plan: Upsert) -> set[URIRef]:
+    """The mapped entities SHACL must check: those the import creates or updates, and the mapped ones
+    pointing to them or pointed to by them (a type or a link of theirs may have changed). The others are
+    written exactly as the store holds them, which was checked when it was written: re-importing an
+    unchanged file checks nothing.
+    """
+    changed: set[URIRef] = set(plan.changes)  # type: ignore[arg-type]
+    around = set(changed)
+    for subject, triples in mapped.triples.items():
+        if subject in changed:
+            around.update(o for _s, _p, o in triples if o in mapped.triples)  # type: ignore[misc]
+        elif any(o in changed for _s, _p, o in triples):
+            around.add(subject)
+    return around
 
 
 def _registered_reader(path: Path, source: str | None) -> Reader | None:

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, XSD
 
-from maillage.graph.stores.base import Store, Upsert
+from maillage.graph.stores.base import Object, Store, Subject, Upsert
 from maillage.ontology.iri import data_iri, key_of, provenance_graph
+
+#: From this many changed entities, their previous dct:modified are read in one pass over the graph.
+BULK_READ_FROM = 1_000
 
 
 @dataclass(frozen=True)
@@ -84,15 +88,32 @@ def record_run(
         if dataset.licence_iri:
             tx.add((network, DCTERMS.license, URIRef(dataset.licence_iri), graph))
         tx.add((network, RDF.type, PROV.Entity, graph))
+    previous = _modified_before(store, graph, plan.changes)
     for subject, change in plan.changes.items():
         if change == "created":
             tx.add((subject, PROV.wasGeneratedBy, run, graph))
             tx.add((subject, DCTERMS.created, stamp, graph))
-        for old in store.triples(subject, DCTERMS.modified, None, graph):
+        for old in previous.get(subject, ()):
             tx.remove((*old, graph))
         tx.add((subject, DCTERMS.modified, stamp, graph))
         tx.add((subject, PROV.wasInfluencedBy, run, graph))
     return run
+
+
+def _modified_before(
+    store: Store, graph: URIRef, subjects: Collection[Subject]
+) -> dict[Subject, list[tuple[Subject, URIRef, Object]]]:
+    """The ``dct:modified`` of `subjects` in `graph`: one pass over the graph for many subjects (a large
+    import), one pattern per subject for a few."""
+    found: dict[Subject, list[tuple[Subject, URIRef, Object]]] = {}
+    if len(subjects) > BULK_READ_FROM:
+        for s, p, o, _g in store.quads(None, DCTERMS.modified, None, graph):
+            if s in subjects:
+                found.setdefault(s, []).append((s, p, o))
+        return found
+    for subject in subjects:
+        found[subject] = list(store.triples(subject, DCTERMS.modified, None, graph))
+    return found
 
 
 @dataclass(frozen=True)

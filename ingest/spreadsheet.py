@@ -10,7 +10,7 @@ from collections.abc import Callable
 from rdflib import RDF, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, SKOS
 
-from maillage.ingest.cells import FORMULA, Mapped, is_key, parse_date, types_of
+from maillage.ingest.cells import FORMULA, Mapped, is_key, parse_date
 from maillage.ingest.readers.table import Table
 from maillage.ingest.resolve import ActorResolver, resolve_actor_rows
 from maillage.ingest.sheet_rows import RowMapper
@@ -160,16 +160,15 @@ class SheetMapper(RowMapper):
     def _manage_sheet_predicates(self, by_sheet: dict[str, Table]) -> None:
         """A sheet present in the file owns its predicates on every actor of the file, even when a row was
         deleted: re-importing a corrected file removes what the file no longer says."""
-        for subject in list(self.out.triples):
-            types = types_of(self.out, subject)
-            if MAI.Organisation in types or MAI.Person in types:
+        for subject, triples in list(self.out.triples.items()):
+            # an actor: typed mai:Organisation or mai:Person (a set lookup, not a scan of its triples)
+            if (subject, RDF.type, MAI.Organisation) in triples or (subject, RDF.type, MAI.Person) in triples:
                 if "besoins" in by_sheet:
                     self.out.manage(subject, MAI.needs)
                 if "offres" in by_sheet:
                     self.out.manage(subject, MAI.offers)
                 if "partenariats" in by_sheet:
                     self.out.manage(subject, MAI.partnerOf)
-            if MAI.Organisation in types or MAI.Person in types:
                 self.out.manage(
                     subject,
                     RDF.type,

@@ -217,8 +217,10 @@ def places() -> dict[tuple[str, str], Place]:
     return found
 
 
-def epci_sirens() -> set[str]:
-    return {row["epci_siren"] for row in _read("communes_64_40.csv") if row["epci_siren"]}
+@lru_cache(maxsize=1)
+def epci_sirens() -> frozenset[str]:
+    """The SIRENs of the EPCI of the shipped communes (read once: an import asks for each project row)."""
+    return frozenset(row["epci_siren"] for row in _read("communes_64_40.csv") if row["epci_siren"])
 
 
 def load_territories(store: Store) -> dict[str, int]:

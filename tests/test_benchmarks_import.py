@@ -1,14 +1,22 @@
-"""The scaled spreadsheet of benchmarks/import_spreadsheet.py: its shape, and that it imports cleanly
-(no timing here: figures live in benchmarks/)."""
+"""The spreadsheets of benchmarks/import_spreadsheet.py — the sample scaled, and the seeded template of a
+generated network (benchmarks/template_sheets.py): their shape, and that they import cleanly (no timing
+here: figures live in benchmarks/)."""
 
 from __future__ import annotations
 
 import csv
 from pathlib import Path
 
+import numpy as np
+import pytest
+
 from benchmarks.import_spreadsheet import scaled_sample
+from benchmarks.template_sheets import luhn_complete, siret, write_template
 from maillage.graph.stores.oxigraph import OxigraphStore
 from maillage.ingest.importer import import_path
+from maillage.ingest.template import SHEETS_BY_NAME
+from maillage.ingest.territories import places
+from maillage.ingest.validate_ids import check_siret
 
 
 def test_two_copies_of_the_sample_import_as_twice_the_entities(tmp_path: Path) -> None:
@@ -25,3 +33,57 @@ def test_two_copies_of_the_sample_import_as_twice_the_entities(tmp_path: Path) -
     again = import_path(store, tmp_path / "tableur")
     assert (again.created, again.updated, again.unchanged) == (0, 0, 1035)
     store.close()
+
+
+def test_the_generated_template_is_seeded(tmp_path: Path) -> None:
+    write_template(tmp_path / "a", 50, seed=1)
+    write_template(tmp_path / "b", 50, seed=1)
+    write_template(tmp_path / "c", 50, seed=2)
+    for name in ("acteurs.csv", "projets.csv", "partenariats.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    assert (tmp_path / "a" / "acteurs.csv").read_bytes() != (tmp_path / "c" / "acteurs.csv").read_bytes()
+
+
+def test_the_generated_template_has_the_template_shape(tmp_path: Path) -> None:
+    counts = write_template(tmp_path, 50, seed=0)
+    # one membership per actor, one project for 4 actors (50 // 4), at most one partnership for 2 actors
+    assert counts["reseau"] == 1 and counts["acteurs"] == counts["adhesions"] == 50
+    assert counts["projets"] == 12 and 0 < counts["partenariats"] <= 25
+    sheets = {name: read(tmp_path / f"{name}.csv") for name in counts}
+    assert list(sheets["acteurs"][0]) == SHEETS_BY_NAME["acteurs"].column_names()
+    actors = {row["identifiant"]: row for row in sheets["acteurs"]}
+    for row in actors.values():
+        assert (row["pays"], row["commune"]) in places()  # a real commune or municipio
+        if row["siret"]:  # French organisations only, with both Luhn keys right
+            assert check_siret(row["siret"]) is None and row["pays"] == "FR" and row["type"] != "habitant"
+        assert (row["consentement_public"] != "") == (row["type"] == "habitant")
+    assert sum(1 for row in actors.values() if row["siret"]) > 0
+    references = [("adhesions", "acteur"), ("besoins", "acteur"), ("offres", "acteur")]
+    references += [("participations", "acteur"), ("partenariats", "acteur_a"), ("partenariats", "acteur_b")]
+    for sheet, column in references:
+        assert {row[column] for row in sheets[sheet]} <= set(actors)
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_the_generated_template_imports_cleanly(tmp_path: Path, file_format: str) -> None:
+    counts = write_template(tmp_path / "tableur", 50, seed=0, file_format=file_format)
+    path = tmp_path / "tableur" / ("tableur.xlsx" if file_format == "xlsx" else "")
+    store = OxigraphStore(tmp_path / "store")
+    report = import_path(store, path)
+    # every row of every sheet is one entity (the network, actors, memberships, projects, ...)
+    assert (report.created, report.updated, report.problems) == (sum(counts.values()), 0, [])
+    again = import_path(store, path)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, sum(counts.values()))
+    store.close()
+
+
+def test_a_siret_is_completed_with_its_luhn_key() -> None:
+    # 73282932 + 0: doubled even positions from the right (2→4, 9→18→9, 8→16→7, 3→6) = 26, the others
+    # (0, 3, 2, 2, 7) = 14: 40 ≡ 0 (mod 10). The check of ingest/validate_ids.py agrees.
+    assert luhn_complete("73282932") == "732829320"
+    assert check_siret(siret(np.random.default_rng(7))) is None
+
+
+def read(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))

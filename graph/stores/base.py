@@ -187,8 +187,9 @@ class Store(abc.ABC):
         not erase the actor's name). The caller may add to `plan.transaction` (provenance) before `commit`.
         """
         plan = Upsert(transaction=Transaction(self))
+        empty = next(self.quads(None, None, None, graph), None) is None  # a first import: nothing to read
         for subject, wanted in triples_by_subject.items():
-            everything = set(self.triples(subject, None, None, graph))
+            everything = set() if empty else set(self.triples(subject, None, None, graph))
             predicates = managed.get(subject) if managed is not None else None
             current = everything if predicates is None else {t for t in everything if t[1] in predicates}
             if current == wanted:

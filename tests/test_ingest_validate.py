@@ -1,0 +1,88 @@
+"""SHACL validation of imports made faster: flattened shapes, only what changes, two processes — and the
+same answers as the shapes as written, checked in one pass."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import SH
+
+from maillage.graph.stores.base import Transaction, Upsert
+from maillage.graph.stores.oxigraph import OxigraphStore
+from maillage.ingest.cells import Mapped
+from maillage.ingest.importer import changed_and_around, ensure_reference_data
+from maillage.ingest.validate import flat_shapes, shacl_problems
+from maillage.ontology.vocab import MAI
+from tests.test_ontology import BROKEN_ACTOR, MESSAGES, VALID, actor_with, ontology_and_schemes, parsed
+
+BROKEN_VALUES = [
+    'mai:siret "7328 2932 0000 09"',
+    'mai:siren "732829320" ; mai:siret "55208131766522"',
+    'mai:nif "b12345674"',
+    "geo:lat 91.0 ; geo:long -1.4",
+    "geo:lat 43.5",
+    "mai:needs field:emploi",
+    'dct:description "sans langue"',
+]
+CASES = [VALID, BROKEN_ACTOR, *(actor_with(extra) for extra in BROKEN_VALUES)]
+CASES += [actor_with('mai:siret "73282932000009"', actor_type="habitant", klass="mai:Person")]
+
+
+def results(data: Graph, shapes: Graph) -> tuple[bool, set[tuple[str, ...]]]:
+    from pyshacl import validate
+
+    conforms, report, _text = validate(data, shacl_graph=shapes, inference="none")
+    found = set()
+    for result in report.objects(None, SH.result):
+        terms = (SH.focusNode, SH.resultPath, SH.value, SH.resultMessage, SH.resultSeverity)
+        values = [report.value(result, term) for term in (*terms, SH.sourceConstraintComponent)]
+        # a complex path is a blank node of each parse of the shapes: compared by what it is, a path
+        found.add(tuple("[chemin]" if isinstance(v, BNode) else str(v) for v in values))
+    return bool(conforms), found
+
+
+@pytest.mark.parametrize("data", CASES)
+def test_flattened_shapes_give_the_same_results_as_the_shapes_as_written(data: str) -> None:
+    graph = Graph().parse(data=data, format="turtle")
+    graph += ontology_and_schemes()
+    assert results(graph, flat_shapes()) == results(graph, parsed("shapes.ttl"))
+
+
+def broken_network() -> Mapped:
+    """Actors as an RDF import maps them: one valid, then one per broken value (``test_ontology``)."""
+    mapped = Mapped(network=URIRef("https://w3id.org/maillage/id/network/ptce-sud-aquitain"))
+    for number, data in enumerate([VALID, *(actor_with(extra) for extra in BROKEN_VALUES)]):
+        text = data.replace("actor:test ", f"actor:test-{number} ")
+        for s, p, o in Graph().parse(data=text, format="turtle"):
+            if "/id/actor/" in str(s) or "/id/membership/" in str(s) or "/id/network/" in str(s):
+                mapped.triples.setdefault(s, set()).add((s, p, o))  # type: ignore[arg-type]
+                mapped.origin.setdefault(s, ("reseau.ttl", "reseau.ttl", number))  # type: ignore[index]
+    return mapped
+
+
+def test_two_processes_find_the_same_problems_as_one() -> None:
+    store = OxigraphStore(None)
+    ensure_reference_data(store)  # Tarnos and what encloses it, as an import finds them
+    mapped = broken_network()
+    one = shacl_problems(mapped, store, workers=1)
+    # One message per broken value, as in test_ontology.test_each_broken_value_gets_its_message.
+    expected = ["siret format", "siren vs siret", "nif", "latitude", "lat without long", "need"]
+    expected.append("description")
+    assert sorted(p.rule for p in one) == sorted(MESSAGES[name] for name in expected)
+    assert shacl_problems(mapped, store, workers=2) == one
+    assert shacl_problems(mapped, store, subjects=set(mapped.triples), workers=2) == one
+
+
+def test_only_changed_entities_and_their_neighbours_are_checked() -> None:
+    actor, other = (URIRef(f"https://w3id.org/maillage/id/actor/{k}") for k in ("a", "b"))
+    membership = URIRef("https://w3id.org/maillage/id/membership/r.a")
+    mapped = Mapped()
+    mapped.add(actor, MAI.basedIn, URIRef("https://w3id.org/maillage/id/commune/40312"))
+    mapped.add(membership, URIRef("http://www.w3.org/ns/org#member"), actor)
+    mapped.add(other, MAI.basedIn, URIRef("https://w3id.org/maillage/id/commune/40312"))
+    plan = Upsert(transaction=Transaction(OxigraphStore(None)))
+    assert changed_and_around(mapped, plan) == set()  # nothing changes: nothing to check
+    plan.changes = {actor: "updated"}
+    assert changed_and_around(mapped, plan) == {actor, membership}  # the membership points to it
+    plan.changes = {membership: "created"}
+    assert changed_and_around(mapped, plan) == {membership, actor}  # it points to the actor
