@@ -17,6 +17,7 @@ from maillage.api.routers import (
     catalogue,
     imports,
     linked_data,
+    login,
     network,
     overlaps,
     pages,
@@ -25,6 +26,7 @@ from maillage.api.routers import (
     project_check,
     synergies,
 )
+from maillage.api.session import CSRFMiddleware
 from maillage.api.state import AppState
 from maillage.graph.stores.base import Store
 from maillage.graph.tokens import TokenStore
@@ -48,6 +50,7 @@ def create_app(store: Store, *, tokens: TokenStore | None = None) -> FastAPI:
     app.state.maillage = AppState(store=store)
     app.state.tokens = tokens
     install_error_handlers(app)
+    app.add_middleware(CSRFMiddleware)
     for router in (
         actors.router,
         synergies.router,
@@ -60,6 +63,7 @@ def create_app(store: Store, *, tokens: TokenStore | None = None) -> FastAPI:
         pages.router,
         pages_check.router,
         pages_board.router,
+        login.router,
     ):
         app.include_router(router)
     app.mount(

@@ -5,7 +5,9 @@ means the public role; a header that is not ``Bearer <token>``, or an unknown or
 a known token whose role is too low is a 403. Both carry ``WWW-Authenticate: Bearer`` and the common error
 shape. Tokens are checked against the token file on every request, so a revocation holds at once.
 
-Session cookies for the web pages are left to the web-app issue (issue 5, item 4).
+The web pages log in once with a token (`/connexion`) and then carry a session cookie instead
+(`maillage.api.session`): without an ``Authorization`` header, a live session cookie gives its token's
+`Caller`; its writes are checked against CSRF by `maillage.api.session.CSRFMiddleware` before any route runs.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from maillage.api.errors import APIError
+from maillage.api.session import current_session
 from maillage.graph.tokens import ROLE_LABELS, ROLES, TokenStore, role_rank
 
 _bearer = HTTPBearer(
@@ -36,6 +39,7 @@ class Caller:
     role: str
     actor: str | None = None
     token_id: str | None = None
+    session: bool = False
 
     @property
     def anonymous(self) -> bool:
@@ -67,14 +71,19 @@ def current_caller(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
-    """The `Caller` of this request: public without a token; 401 on a malformed, unknown or revoked token."""
+    """The `Caller` of this request: the bearer token's, else the session cookie's, else public; 401 on a
+    malformed, unknown or revoked token (an expired or unknown cookie is simply anonymous)."""
     if credentials is None:
         if request.headers.get("authorization"):
             raise unauthorized(
                 "En-tête Authorization invalide : attendu « Bearer <jeton> » "
                 "(jeton créé par : maillage token create)"
             )
-        return PUBLIC
+        session = current_session(request)
+        if session is None:
+            return PUBLIC
+        record = session.token
+        return Caller(role=record.role, actor=record.actor, token_id=record.id, session=True)
     tokens = token_store(request)
     record = tokens.authenticate(credentials.credentials) if tokens is not None else None
     if record is None:

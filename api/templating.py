@@ -37,7 +37,10 @@ templates.env.filters["merge_query"] = merge_query
 
 def render_page(request: Request, template: str, status_code: int = 200, **context: object) -> HTMLResponse:
     """A page of the web UI (Jinja2 autoescapes every value from the data)."""
+    from maillage.api.routers.login import viewer
+
     context.update(scripts=script_urls(), stylesheets=[*stylesheet_urls(), "/static/maillage-pages.css"])
+    context.setdefault("viewer", viewer(request))
     return templates.TemplateResponse(request, template, context, status_code=status_code)
 
 
