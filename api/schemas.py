@@ -91,9 +91,11 @@ class ReasonPublic(BaseModel):
     actors: list[ActorRef] = []
     #: the collaborations a triangle or a cross-border link rests on
     links: list[LinkPublic] = []
-    #: pooling: how many actors need the resource, and who offers it (or a neighbouring concept)
+    #: pooling: how many actors need the resource, and who offers it (or a neighbouring concept): the first
+    #: `OFFERERS_LISTED` of them, `offerers_count` in all
     demand: int | None = None
     offerers: list[ActorRef] = []
+    offerers_count: int | None = None
 
 
 #: The kinds of items that pair two actors (pooling groups are `PoolingPublic`).

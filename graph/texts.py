@@ -181,18 +181,22 @@ def quoted_list(lang: str, items: Sequence[str]) -> str:
     return catalogue["list_separator"].join(quoted[:-1]) + catalogue["list_last"] + quoted[-1]
 
 
-def quoted_list_capped(lang: str, items: Sequence[str], cap: int) -> str:
-    """Like `quoted_list`, naming at most `cap` items and counting the others.
+def quoted_list_capped(lang: str, items: Sequence[str], cap: int, *, total: int | None = None) -> str:
+    """Like `quoted_list`, naming at most `cap` items and counting the others — `total` of them in all,
+    when `items` holds only the first ones (a caller need not name hundreds of actors to quote eight).
 
     >>> quoted_list_capped("fr", ["A", "B", "C", "D"], 2)
     '« A », « B » et 2 autres'
+    >>> quoted_list_capped("fr", ["A", "B"], 2, total=40)
+    '« A », « B » et 38 autres'
     >>> quoted_list_capped("en", ["A", "B"], 2)
     '“A” and “B”'
     """
-    if len(items) <= cap:
+    count = len(items) if total is None else total
+    if count <= cap:
         return quoted_list(lang, items)
     named = TEXTS[sentence_language(lang)]["list_separator"].join(quote(lang, item) for item in items[:cap])
-    return text(lang, "and_others", names=named, count=len(items) - cap)
+    return text(lang, "and_others", names=named, count=count - cap)
 
 
 def has_text(lang: str, name: str) -> bool:

@@ -669,3 +669,29 @@ def test_the_batch_table_gives_each_actors_own_top_ten(sample_store: Store) -> N
         assert [s.target for s in batch] == [s.target for s in one], key
         assert [s.score for s in batch] == pytest.approx([s.score for s in one], abs=1e-12)
         assert [s.sentence(index) for s in batch] == [s.sentence(index) for s in one]
+
+
+def test_a_pooling_reason_lists_twenty_offerers_and_counts_them_all(sample: NetworkIndex) -> None:
+    from maillage.api.present import OFFERERS_LISTED, reason_public
+    from maillage.graph.synergies import SHARED_NEED, Reason
+
+    keys = [a.key for a in sample.actors if a.is_public][:30]
+    reason = Reason(
+        kind=SHARED_NEED,
+        source=keys[0],
+        target=keys[1],
+        concepts=(URIRef("https://w3id.org/maillage/concept/resource/emploi-partage"),),
+        weight=1.0,
+        distance_km=None,
+        cross_border=False,
+        demand=40,
+        offerers=tuple(keys),
+    )
+    public = reason_public(sample, reason, "fr")
+    assert OFFERERS_LISTED == 20
+    assert [a.id for a in public.offerers] == keys[:20]
+    assert public.offerers_count == 30
+    # the sentence names eight (NAMES_IN_SENTENCE) and counts the 22 others, without naming them
+    assert " et 22 autres " in public.sentence
+    names_of_the_rest = [sample.actor(k).label for k in keys[8:]]
+    assert not any(f"« {name} »" in public.sentence for name in names_of_the_rest)

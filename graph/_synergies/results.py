@@ -219,7 +219,12 @@ def supply_phrase(
     return text(
         lang,
         "supply_one" if len(offerers) == 1 else "supply_many",
-        offerers=quoted_list_capped(lang, [index.actor(k).label for k in offerers], NAMES_IN_SENTENCE),
+        offerers=quoted_list_capped(
+            lang,
+            [index.actor(k).label for k in offerers[:NAMES_IN_SENTENCE]],
+            NAMES_IN_SENTENCE,
+            total=len(offerers),
+        ),
         related=text(lang, "supply_related") if related else "",
         demand=demand,
     )
