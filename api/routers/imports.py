@@ -200,6 +200,9 @@ def create_import(
             return refused_response(refused.report)
         except StoreError as error:
             return JSONResponse(error_body(503, f"Écriture impossible dans la base : {error}"), 503)
-    # The analysis index follows the store's generation (AppState.index): a committed import moved it, so
-    # the next question rebuilds the index; a dry run leaves both as they were.
+    # The analysis index follows the store's generation (AppState.index): a committed import moved it.
+    # Rebuilt before answering, so that the importer's next question sees the import even where a large
+    # network's index is otherwise served stale while rebuilt; a dry run leaves both as they were.
+    if not dry_run:
+        state.fresh_index()
     return report_public(report)

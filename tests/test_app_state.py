@@ -1,0 +1,71 @@
+"""The analysis index after a write: rebuilt at once for a small network; for a large one, the previous
+index keeps serving while one background thread rebuilds, and `fresh_index` waits for the write."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import SKOS
+
+from maillage.api import state as state_module
+from maillage.api.state import AppState
+from maillage.graph.index import NetworkIndex, build_index
+from maillage.graph.stores.base import Store
+from maillage.graph.stores.oxigraph import OxigraphStore
+
+GRAPH = URIRef("https://w3id.org/maillage/graph/network/test")
+ACTOR = URIRef("https://w3id.org/maillage/id/actor/atelier-bois")
+
+
+def write(store: Store, text: str) -> None:
+    with store.transaction() as tx:
+        tx.add((URIRef(f"https://w3id.org/maillage/id/note/{text}"), SKOS.note, Literal(text), GRAPH))
+
+
+@pytest.fixture()
+def store(sample_store: Store) -> Store:
+    copy = OxigraphStore(None)
+    copy.add_all(sample_store.quads())
+    return copy
+
+
+def test_a_small_network_is_rebuilt_in_the_request(store: Store) -> None:
+    state = AppState(store=store)
+    first = state.index()
+    write(store, "un")
+    second = state.index()
+    assert second is not first and second.generation == store.generation
+
+
+def test_a_slow_index_is_served_stale_while_one_thread_rebuilds(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    builds: list[int] = []
+    release = threading.Event()
+
+    def slow_build(target: Store) -> NetworkIndex:
+        if builds:
+            assert release.wait(10)
+        built = build_index(target)
+        builds.append(built.generation)  # stamped with the generation read when the build starts
+        return built
+
+    monkeypatch.setattr(state_module, "build_index", slow_build)
+    state = AppState(store=store, stale_after=-1.0)  # every build counts as slow
+    first = state.index()
+    write(store, "un")
+    started = time.monotonic()
+    assert [state.index() for _ in range(20)] == [first] * 20  # served at once, stale
+    assert time.monotonic() - started < 1.0
+    write(store, "deux")  # lands during the rebuild: folded into the next one
+    assert state.index() is first
+    release.set()
+    fresh = state.fresh_index(timeout=10)
+    assert fresh.generation == store.generation
+    # one build for the first request, then at most two in the background for the two writes
+    assert 2 <= len(builds) <= 3
+    assert builds[0] == first.generation and builds[-1] == store.generation
+    assert state.index() is fresh
