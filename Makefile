@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 SAMPLE := ingest/data/sample/ptce-sud-aquitain
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test install chromium virtuoso lint clean
+.PHONY: demo test install chromium virtuoso wrk load lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,11 +25,19 @@ chromium:
 virtuoso:
 	@command -v virtuoso-t >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource-7-bin; }
 
+# Debian's wrk drives the load benchmark (benchmarks/load/), checked at a tiny size by the tests.
+wrk:
+	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+
+# The API under load at 25,000 actors (about 10 minutes with the 5-minute memory run): benchmarks/README.md.
+load: install wrk
+	$(BIN)/python -m benchmarks.load --size 25000 --duration 30 --soak 300
+
 demo: install
 	$(BIN)/maillage import $(SAMPLE)
 	$(BIN)/maillage serve --host 127.0.0.1 --port 8000
 
-test: install chromium virtuoso
+test: install chromium virtuoso wrk
 	$(BIN)/pytest
 
 lint: install

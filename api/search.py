@@ -3,6 +3,7 @@ count, among the actors found, how many have each field, type, college, resource
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -56,6 +57,23 @@ class ActorQuery:
         return not any(getattr(self, name) for name in self.__dataclass_fields__)
 
 
+_texts: tuple[NetworkIndex, list[str]] | None = None
+_texts_lock = threading.Lock()
+
+
+def search_texts(index: NetworkIndex) -> list[str]:
+    """The folded name, description and commune of every actor of `index`, in its order: computed once per
+    index (0.65 s at 25,000 actors, where a search then takes milliseconds), kept for the latest index."""
+    global _texts
+    cached = _texts
+    if cached is not None and cached[0] is index:
+        return cached[1]
+    with _texts_lock:
+        if _texts is None or _texts[0] is not index:
+            _texts = (index, [fold(f"{a.label} {a.description} {a.commune_label}") for a in index.actors])
+        return _texts[1]
+
+
 def matching_actors(index: NetworkIndex, query: ActorQuery) -> list[ActorRecord]:
     """The public actors that satisfy every part of `query`, in the index's order (by name).
 
@@ -74,8 +92,9 @@ def matching_actors(index: NetworkIndex, query: ActorQuery) -> list[ActorRecord]
         if key:
             concept_filters.append((narrower_closure(index, key, part), values))
     words = fold(query.q).split() if query.q else []
+    texts = search_texts(index) if words else []
     found = []
-    for actor in index.actors:
+    for row, actor in enumerate(index.actors):
         if not actor.is_public:
             continue
         if any(not allowed.intersection(values(actor)) for allowed, values in concept_filters):
@@ -87,7 +106,7 @@ def matching_actors(index: NetworkIndex, query: ActorQuery) -> list[ActorRecord]
         if query.country and actor.country != query.country.upper():
             continue
         if words:
-            text = fold(f"{actor.label} {actor.description} {actor.commune_label}")
+            text = texts[row]
             if not all(word in text for word in words):
                 continue
         found.append(actor)
