@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 import pyoxigraph as ox
 from scipy import sparse
+
+if TYPE_CHECKING:
+    from maillage.graph.index import NetworkIndex
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -43,6 +47,17 @@ class AnalysisArrays:
         columns = self.field_columns if matrix == "fields" else self.resource_columns
         coo = values.tocoo()
         return {(self.keys[i], columns[j]) for i, j in zip(coo.row.tolist(), coo.col.tolist(), strict=True)}
+
+    def same_as(self, index: NetworkIndex) -> bool:
+        """Whether Maillage's `index` read the same data: the same (actor, concept) needs, offers and
+        fields, and as many collaboration links."""
+        return (
+            all(
+                self.pairs(matrix) == {(a.key, str(c)) for a in index.actors for c in getattr(a, matrix)}
+                for matrix in ("needs", "offers", "fields")
+            )
+            and len(self.edges) == index.collaboration.number_of_edges()
+        )
 
 
 def _pairs(store: ox.Store, predicate: str) -> tuple[list[str], list[str]]:

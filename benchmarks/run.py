@@ -147,13 +147,7 @@ def phase_index(ctx: Context) -> None:
         base_times, arrays = repeated(
             lambda store=store: baselines.read_analysis_arrays(store.oxigraph), repeat
         )
-        same = (
-            all(
-                arrays.pairs(matrix) == {(a.key, str(c)) for a in index.actors for c in getattr(a, matrix)}
-                for matrix in ("needs", "offers", "fields")
-            )
-            and len(arrays.edges) == index.collaboration.number_of_edges()
-        )
+        same = arrays.same_as(index)
         figures[where] = {
             "maillage_seconds": times,
             "baseline_seconds": base_times,

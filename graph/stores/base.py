@@ -8,12 +8,16 @@ from before it (writes are buffered until commit).
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from rdflib.term import BNode, Literal, URIRef
+
+if TYPE_CHECKING:
+    from maillage.graph.stores.nquads import RawQuad
 
 Subject = URIRef | BNode
 Object = URIRef | BNode | Literal
@@ -27,6 +31,8 @@ Row = tuple[str, str, str, str]
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+#: Quads per list of `Store.raw_batches` (about 5 MB of Python strings).
+RAW_BATCH = 10_000
 
 
 class StoreError(Exception):
@@ -108,6 +114,36 @@ class Store(abc.ABC):
         """Replace the whole content of the store by an N-Quads dump, atomically."""
 
     @abc.abstractmethod
+    def raw_batches(self, *, size: int = RAW_BATCH) -> Iterator[list[RawQuad]]:
+        """Every quad as plain strings (`RawQuad`), in lists of at most `size`, streamed from one read of
+        the store: memory O(size) whatever it holds. No rdflib term is made, so nothing is normalised on
+        the way (rdflib would turn ``"01"^^xsd:integer`` into ``"1"``) and blank nodes keep their labels.
+        The read side of `maillage copy` (`maillage.graph.stores.copy`)."""
+
+    @abc.abstractmethod
+    def replace_all(
+        self,
+        batches: Iterable[Sequence[RawQuad]],
+        *,
+        check: Callable[[dict[str, int]], None] | None = None,
+    ) -> None:
+        """Replace the whole content of the store by the quads of `batches`, read one batch at a time
+        (memory O(batch), not O(store)); a blank node label names the same node in every batch.
+
+        `check` is called with the new content's quads per named graph before it becomes visible; an
+        exception from it (or from `batches`) leaves the store as it was, where the store can: each
+        implementation says how atomic it is. The write side of `maillage copy`."""
+
+    def count_by_graph(self) -> dict[str, int]:
+        """The number of quads in each named graph (graphs holding none are absent).
+
+        This default reads every quad (O(quads)); both stores count on their side instead."""
+        counts: dict[str, int] = {}
+        for _s, _p, _o, graph in self.quads():
+            counts[str(graph)] = counts.get(str(graph), 0) + 1
+        return counts
+
+    @abc.abstractmethod
     def __len__(self) -> int:
         """The number of quads."""
 
@@ -168,11 +204,19 @@ class Store(abc.ABC):
             return o
         return None
 
+    @property
+    def write_lock(self) -> threading.RLock:
+        """Held while a transaction is applied; `maillage.graph.backup` holds it to copy the store
+        between two commits (a journaled Oxigraph commit is several Oxigraph transactions)."""
+        # dict.setdefault is atomic: two threads asking at once get the same lock
+        return self.__dict__.setdefault("_write_lock", threading.RLock())  # type: ignore[no-any-return]
+
     def commit(self, transaction: Transaction) -> None:
         """Apply a prepared transaction (see `plan_upsert`) atomically; an empty one writes nothing."""
         if not transaction.is_empty:
-            self._commit(transaction)
-            self.generation += 1
+            with self.write_lock:
+                self._commit(transaction)
+                self.generation += 1
 
     def plan_upsert(
         self,

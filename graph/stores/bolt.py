@@ -27,7 +27,7 @@ import atexit
 import io
 import threading
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, BinaryIO
 
 import neo4j
@@ -36,6 +36,7 @@ from rdflib.term import BNode, Literal, URIRef
 
 from maillage.graph.stores import spliced
 from maillage.graph.stores.base import (
+    RAW_BATCH,
     XSD_STRING,
     Object,
     Quad,
@@ -110,6 +111,7 @@ _ABORT = (
 )
 _ORPHANS = "UNWIND $rows AS row MATCH (n:Resource {uri: row.u}) WHERE NOT (n)--() DELETE n"
 _GENERATION = "MATCH (m:MaillageStore {key: 'store'}) RETURN m.generation AS generation"
+_COUNT_BY_GRAPH = "MATCH ()-[r:STATEMENT]->() WHERE {} RETURN r.g AS g, count(r) AS n"
 _CONNECT_TIMEOUT = 3.0
 _CONNECT_ATTEMPTS = 5
 
@@ -159,7 +161,18 @@ class BoltStore(Store):
             raise StoreError(f"Adresse Bolt refusée {where} : {error}") from error
         self._where = where
         self._splices: bool | None = None
-        self._run("RETURN 1 AS one")  # fails now, with the address, rather than at the first read
+        try:
+            self._run("RETURN 1 AS one")  # fails now, with the address, rather than at the first read
+        except StoreError as error:
+            if not isinstance(error.__cause__, Neo4jError):
+                raise
+            # The server answered but refused the simplest query: its credentials, whatever it calls it
+            # (Neo4j: AuthError; FalkorDB: an "unknown error").
+            who = f"l'utilisateur « {user} »" if user is not None else "aucun utilisateur"
+            raise StoreError(
+                f"Connexion refusée par le serveur Bolt {where} avec {who} : identifiants refusés ? "
+                f"Vérifiez l'utilisateur et le mot de passe. Réponse du serveur : {error.__cause__}"
+            ) from error
 
     # -- plumbing ------------------------------------------------------------------------------------
     def _run(self, query: str, **params: Any) -> list[dict[str, Any]]:
@@ -175,6 +188,25 @@ class BoltStore(Store):
             except (DriverError, Neo4jError) as error:
                 raise StoreError(f"Requête refusée par le serveur Bolt {self._where} : {error}") from error
         raise AssertionError("unreachable")
+
+    def _stream(self, query: str, *, fetch_size: int, **params: Any) -> Iterator[dict[str, Any]]:
+        """Like `_run`, the records pulled from the server `fetch_size` at a time (memory O(fetch_size)).
+
+        A failed connection is retried only before the first record; the server answers one query over one
+        state of the graph (FalkorDB runs a query whole; Neo4j, in one auto-commit transaction)."""
+        for attempt in range(_CONNECT_ATTEMPTS):
+            started = False
+            try:
+                with self._driver.session(database=self.database, fetch_size=fetch_size) as session:
+                    for record in session.run(query, params):
+                        started = True
+                        yield record.data()
+                return
+            except ServiceUnavailable as error:
+                if started or "Couldn't connect" not in str(error) or attempt == _CONNECT_ATTEMPTS - 1:
+                    raise StoreError(f"Serveur Bolt injoignable {self._where} : {error}") from error
+            except (DriverError, Neo4jError) as error:
+                raise StoreError(f"Requête refusée par le serveur Bolt {self._where} : {error}") from error
 
     def _prepare(self) -> bool:
         """On first use: learn whether the server splices parameters, create the indexes. Returns it."""
@@ -363,14 +395,56 @@ class BoltStore(Store):
         query = f"MATCH (s:Resource)-[r:STATEMENT]->(o) WHERE {_VISIBLE} {_READ}"
         lines = []
         for record in self._run(query):
-            if record["o"] is not None:
-                obj: RawObject = (self._dec(record["o"]), "", "")
-            else:
-                obj = (self._dec(record["v"]), self._dec(record["dt"]), self._dec(record["lang"]))
-            quad = (self._dec(record["s"]), self._dec(record["p"]), obj, self._dec(record["g"]))
-            lines.append(format_quad(quad).encode("utf-8"))
+            lines.append(format_quad(self._raw_record(record)).encode("utf-8"))
         # Sorted bytes, as Oxigraph's dump: equal content gives byte-identical dumps on both stores.
         out.write(b"".join(sorted(set(lines))))
+
+    def _raw_record(self, record: dict[str, Any]) -> RawQuad:
+        if record["o"] is not None:
+            obj: RawObject = (self._dec(record["o"]), "", "")
+        else:
+            obj = (self._dec(record["v"]), self._dec(record["dt"]), self._dec(record["lang"]))
+        return self._dec(record["s"]), self._dec(record["p"]), obj, self._dec(record["g"])
+
+    def raw_batches(self, *, size: int = RAW_BATCH) -> Iterator[list[RawQuad]]:
+        """As `Store.raw_batches`: one query, its records streamed `size` at a time."""
+        self._prepare()
+        query = f"MATCH (s:Resource)-[r:STATEMENT]->(o) WHERE {_VISIBLE} {_READ}"
+        batch: list[RawQuad] = []
+        for record in self._stream(query, fetch_size=size):
+            batch.append(self._raw_record(record))
+            if len(batch) >= size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def replace_all(
+        self,
+        batches: Iterable[Sequence[RawQuad]],
+        *,
+        check: Callable[[dict[str, int]], None] | None = None,
+    ) -> None:
+        """As `Store.replace_all`, atomic: like `restore_nquads`, every quad is staged as pending (the old
+        ones marked for deletion), counted and given to `check`, then one query makes them visible. Any
+        failure before it deletes what was staged: the server keeps its old content. The server holds the
+        old and the new content until then (about twice the memory of one copy)."""
+
+        def stage(tx: str) -> None:
+            self._run(_REMOVE_ALL, tx=tx)
+            for batch in batches:
+                self._rows([_checked(quad) for quad in batch], tx, mode="create")
+            if check is not None:
+                staged = self._run(_COUNT_BY_GRAPH.format("r.tx = $tx"), tx=tx)
+                check({self._dec(row["g"]): int(row["n"]) for row in staged})
+
+        self._apply(stage)
+        self._run("MATCH (n:Resource) WHERE NOT (n)--() DELETE n")
+
+    def count_by_graph(self) -> dict[str, int]:
+        """Quads per named graph, counted by the server (one query)."""
+        answer = self._run(_COUNT_BY_GRAPH.format(_VISIBLE))
+        return {self._dec(row["g"]): int(row["n"]) for row in answer}
 
     def restore_nquads(self, source: BinaryIO) -> None:
         quads = list(dict.fromkeys(parse_nquads(io.TextIOWrapper(source, encoding="utf-8"))))
@@ -393,3 +467,14 @@ class BoltStore(Store):
     def close(self) -> None:
         """Nothing to release: the driver is shared by the stores of this process (`_shared_driver`)."""
 
+
+def _checked(quad: RawQuad) -> RawQuad:
+    """A raw quad whose terms N-Quads can carry (`StoreError` names the bad one), its language tag
+    lower-cased as Oxigraph keeps it."""
+    subject, predicate, obj, graph = quad
+    return (
+        check_node(subject, role="sujet"),
+        check_iri(predicate, role="prédicat"),
+        check_object(obj),
+        check_iri(graph, role="graphe"),
+    )

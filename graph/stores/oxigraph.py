@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import errno
 import io
+import itertools
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
 import pyoxigraph as ox
 from rdflib.term import BNode, Literal, URIRef
 
+from maillage.graph.stores import folders
 from maillage.graph.stores.base import (
+    RAW_BATCH,
     RDF_LANGSTRING,
     XSD_STRING,
     Object,
@@ -23,6 +27,7 @@ from maillage.graph.stores.base import (
     Subject,
     Transaction,
 )
+from maillage.graph.stores.nquads import RawQuad
 
 _T = TypeVar("_T")
 
@@ -75,6 +80,8 @@ def _sparql_quads(quads: Iterable[Quad]) -> str:
 JOURNAL_FROM = 200_000
 #: Quads removed per Oxigraph transaction when a journal is applied.
 REMOVE_BATCH = 50_000
+#: Quads per call of Oxigraph's bulk loader in `OxigraphStore.replace_all` (memory bound).
+LOAD_CHUNK = 100_000
 
 
 class OxigraphStore(Store):
@@ -90,6 +97,8 @@ class OxigraphStore(Store):
         self.path = Path(path) if path is not None else None
         self.journal_from = journal_from
         try:
+            if self.path is not None:
+                folders.finish_swap(self.path)  # a `replace_all` killed between its two renames
             if self.path is None:
                 self._store = ox.Store()
             else:
@@ -171,7 +180,10 @@ class OxigraphStore(Store):
                 update += f" ;\nINSERT DATA {{\n{_sparql_quads(transaction.adds)}\n}}"
             self._store.update(update)
         except (OSError, SyntaxError, ValueError) as error:
-            raise StoreError(f"Écriture refusée par Oxigraph, rien n'a été écrit : {error}") from error
+            raise StoreError(
+                f"Écriture refusée par la base Oxigraph « {self.path or 'en mémoire'} », rien n'a été écrit"
+                f"{_disk_full_hint(error)} : {error}"
+            ) from error
 
     @property
     def _journal(self) -> Path:
@@ -212,7 +224,8 @@ class OxigraphStore(Store):
         except OSError as error:
             shutil.rmtree(staging, ignore_errors=True)
             raise StoreError(
-                f"Écriture refusée, rien n'a été écrit : journal « {staging} » : {error}"
+                f"Écriture refusée par la base Oxigraph « {self.path} », rien n'a été écrit"
+                f"{_disk_full_hint(error)} : journal « {staging} » : {error}"
             ) from error
         self._apply_journal()
 
@@ -234,6 +247,130 @@ class OxigraphStore(Store):
                 "il le sera à la prochaine ouverture de la base"
             ) from error
         shutil.rmtree(journal)
+
+    def backup(self, target: Path) -> None:
+        """Copy the committed store into the new folder `target`, while it keeps serving (`graph.backup`).
+
+        Oxigraph's snapshot (a RocksDB checkpoint: hard links when `target` is on the same file system) taken
+        under `write_lock`, so that no journaled commit is half applied in it. Raises `StoreError` for a store
+        in memory, a journal left unapplied (reopen the store first) or a failed copy.
+        """
+        if self.path is None:
+            raise StoreError("Une base Oxigraph en mémoire ne se sauvegarde pas en dossier : faites un dump")
+        with self.write_lock:
+            if self._journal.exists():
+                raise StoreError(
+                    f"Sauvegarde refusée : le journal « {self._journal} » n'est pas encore appliqué "
+                    "(redémarrez le serveur, qui l'appliquera, puis recommencez)"
+                )
+            try:
+                self._store.backup(str(target))
+            except OSError as error:
+                raise StoreError(
+                    f"Sauvegarde de la base Oxigraph « {self.path} » vers « {target} » impossible"
+                    f"{_disk_full_hint(error)} : {error}"
+                ) from error
+
+    def count_by_graph(self) -> dict[str, int]:
+        """The number of quads in each named graph (one SPARQL aggregate: no term is decoded per quad)."""
+        query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        return {row[0].value: int(row[1].value) for row in self._store.query(query)}  # type: ignore[union-attr]
+
+    def bulk_load_nquads(self, path: Path) -> None:
+        """Load an N-Quads file with Oxigraph's bulk loader — not atomic: only into a fresh folder that is
+        renamed into place once loaded (`graph.backup.restore_folder`)."""
+        try:
+            self._store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+            self._store.flush()
+        except (OSError, SyntaxError, ValueError) as error:
+            raise StoreError(f"Chargement de « {path} » dans « {self.path} » impossible : {error}") from error
+
+    def raw_batches(self, *, size: int = RAW_BATCH) -> Iterator[list[RawQuad]]:
+        """As `Store.raw_batches`, straight from pyoxigraph's terms; Oxigraph's iterator reads one snapshot,
+        so a commit made during the read is not seen."""
+        named, literal = ox.NamedNode, ox.Literal
+        batch: list[RawQuad] = []
+        for quad in self._store.quads_for_pattern(None, None, None, None):
+            graph, s, o = quad.graph_name, quad.subject, quad.object
+            if type(graph) is not named:
+                continue  # Maillage writes named graphs only
+            if type(o) is literal:
+                obj = (o.value, o.datatype.value, o.language or "")
+            else:
+                obj = (o.value if type(o) is named else f"_:{o.value}", "", "")
+            subject = s.value if type(s) is named else f"_:{s.value}"
+            batch.append((subject, quad.predicate.value, obj, graph.value))
+            if len(batch) >= size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def replace_all(
+        self,
+        batches: Iterable[Sequence[RawQuad]],
+        *,
+        check: Callable[[dict[str, int]], None] | None = None,
+    ) -> None:
+        """As `Store.replace_all`, with Oxigraph's bulk loader (memory bounded by the loader, not the store).
+
+        On disk, atomic and safe against a kill: the new content is loaded into a fresh folder beside the
+        store (``{path}.replace``), counted and given to `check`, then put in place by two renames
+        (`folders.swap_in`; the store's journal goes with the old folder). Any failure before that, or a
+        kill, leaves the store as it was; a kill between the renames is completed when the store is next
+        opened. In memory (tests, benchmarks): emptied then filled, not atomic.
+        """
+        quads = _OxQuads()
+        new = (quads(quad) for batch in batches for quad in batch)
+        if self.path is None:
+            with self.write_lock:
+                self._store.clear()
+                self.generation += 1
+                self._bulk_extend(self._store, new)
+                if check is not None:
+                    check(self.count_by_graph())
+            return
+        staging = folders.sibling(self.path, folders.STAGING_SUFFIX)
+        shutil.rmtree(staging, ignore_errors=True)  # a copy killed half-way
+        try:
+            fresh = OxigraphStore(staging)
+            try:
+                self._bulk_extend(fresh.oxigraph, new)
+                if check is not None:
+                    check(fresh.count_by_graph())
+            finally:
+                fresh.close()
+        except StoreError as error:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise StoreError(f"{error} ; la base « {self.path} » n'a pas été modifiée.") from error
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        with self.write_lock:
+            self.close()
+            journals = [self._journal, self._journal.with_name(self._journal.name + ".tmp")]
+            try:
+                folders.swap_in(staging, self.path, leftovers=journals)
+            except OSError as error:
+                if not self.path.exists():
+                    state = "il sera terminé à sa prochaine ouverture"
+                else:
+                    state = "la base n'a pas été modifiée" if staging.exists() else "il a eu lieu"
+                raise StoreError(f"Remplacement de « {self.path} » interrompu ({error}) : {state}") from error
+            finally:
+                if self.path.exists():
+                    self._store = ox.Store(str(self.path))
+            self.generation += 1
+
+    def _bulk_extend(self, target: ox.Store, quads: Iterator[ox.Quad]) -> None:
+        """Bulk-load `quads` in calls of `LOAD_CHUNK`: one call over a million quads holds them all (the
+        loader's batches), 1 GiB at 25,000 actors; chunks of 100,000 hold 0.2 GiB and load as fast."""
+        try:
+            for first in quads:
+                target.bulk_extend(itertools.chain([first], itertools.islice(quads, LOAD_CHUNK - 1)))
+            target.flush()
+        except (OSError, SyntaxError, ValueError) as error:
+            raise StoreError(f"Écriture refusée par Oxigraph{_disk_full_hint(error)} : {error}") from error
 
     def graphs(self) -> set[URIRef]:
         return {
@@ -278,8 +415,51 @@ class OxigraphStore(Store):
         return len(self._store)
 
     def close(self) -> None:
-        self._store.flush()
-        del self._store
+        try:
+            self._store.flush()
+        except OSError:
+            pass  # a failed write (a full disk) stops RocksDB's writes; what was committed is in its log
+        finally:
+            del self._store  # released whatever happened: the next opening must not find it locked
+
+
+class _OxQuads:
+    """Raw quads as pyoxigraph quads, each repeated IRI (predicates, graphs, datatypes, concepts) made
+    once; a bad term raises `ValueError` naming it."""
+
+    def __init__(self) -> None:
+        self._iris: dict[str, ox.NamedNode] = {}
+
+    def __call__(self, quad: RawQuad) -> ox.Quad:
+        subject, predicate, (value, datatype, language), graph = quad
+        if not datatype:
+            obj: ox.NamedNode | ox.BlankNode | ox.Literal = self._node(value)
+        elif language:
+            obj = ox.Literal(value, language=language)
+        else:
+            obj = ox.Literal(value, datatype=self._iri(datatype))
+        return ox.Quad(self._node(subject), self._iri(predicate), obj, self._iri(graph))
+
+    def _iri(self, text: str) -> ox.NamedNode:
+        node = self._iris.get(text)
+        if node is None:
+            if len(self._iris) > 100_000:  # bounded: subjects rarely repeat much
+                self._iris.clear()
+            node = self._iris[text] = ox.NamedNode(text)
+        return node
+
+    def _node(self, text: str) -> ox.NamedNode | ox.BlankNode:
+        return ox.BlankNode(text[2:]) if text.startswith("_:") else self._iri(text)
+
+
+def _disk_full_hint(error: Exception) -> str:
+    """`` (disque plein : …)`` when `error` says the disk is full (RocksDB reports it in words, no errno)."""
+    if getattr(error, "errno", None) == errno.ENOSPC or "No space left on device" in str(error):
+        return (
+            " (disque plein : libérez de la place, puis redémarrez le serveur — "
+            "la base garde son dernier état validé)"
+        )
+    return ""
 
 
 def _batches(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
