@@ -9,11 +9,13 @@ from typing import Annotated
 
 import typer
 
+from maillage import cli_backup
 from maillage.cli_curation import app as concepts_app
 from maillage.cli_curation import merge
+from maillage.cli_store import copy_command
 from maillage.cli_tokens import app as token_app
 from maillage.cli_tokens import open_tokens
-from maillage.settings import get_settings, open_store
+from maillage.settings import get_settings, get_sparql_limits, open_store
 
 app = typer.Typer(
     help="Maillage : le graphe de connaissances d'un réseau de coopération territoriale.",
@@ -25,6 +27,8 @@ app = typer.Typer(
 app.add_typer(token_app, name="token")
 app.add_typer(concepts_app, name="concepts")
 app.command("merge")(merge)
+app.command("copy")(copy_command)
+cli_backup.register(app)
 
 SAMPLE = Path(__file__).resolve().parents[1] / "ingest" / "data" / "sample" / "ptce-sud-aquitain"
 
@@ -137,7 +141,7 @@ def serve(
     store = open_store(settings)
     try:
         uvicorn.run(
-            create_app(store, tokens=open_tokens(settings)),
+            create_app(store, tokens=open_tokens(settings), sparql_limits=get_sparql_limits()),
             host=host or settings.host,
             port=port or settings.port,
             log_level="info",

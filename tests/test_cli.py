@@ -35,6 +35,9 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "push",
         "concepts",
         "template",
+        "backup",
+        "restore",
+        "copy",
     ],
 )
 def test_every_command_has_help(command: str) -> None:
