@@ -16,9 +16,15 @@ CODES = {
     404: "introuvable",
     405: "methode_non_permise",
     406: "format_non_disponible",
+    409: "conflit",
+    412: "version_perimee",
     413: "trop_volumineux",
+    415: "type_non_pris_en_charge",
     422: "parametre_invalide",
+    428: "version_requise",
     500: "erreur_interne",
+    503: "service_indisponible",
+    504: "delai_depasse",
 }
 
 

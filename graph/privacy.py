@@ -49,3 +49,13 @@ def public_quads(
         if quad[0] in hidden or quad[2] in private:
             continue
         yield quad
+
+
+def is_private_actor(store: Store, actor: Subject) -> bool:
+    """Whether one actor is a person without recorded consent (`private_actors`, for a single actor).
+
+    Cost: two pattern reads, where `private_actors` reads every person.
+    """
+    if next(store.triples(actor, RDF.type, MAI.Person), None) is None:
+        return False
+    return Literal(True) not in {o for _s, _p, o in store.triples(actor, MAI.publicConsent, None)}

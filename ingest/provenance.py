@@ -45,8 +45,11 @@ def record_run(
     source: str,
     now: dt.datetime | None = None,
     dataset: PublicDataset | None = None,
+    label: str | None = None,
 ) -> URIRef | None:
     """Add the provenance of a planned import to its transaction; None when the import changes nothing.
+
+    `label` names the activity (default « Import de « source » »; an API edit says what it changed).
 
     The run is a `prov:Activity` (label, start time, source); a created entity gets `prov:wasGeneratedBy` and
     `dct:created`, every changed entity `dct:modified` (replacing the previous one) and
@@ -63,7 +66,7 @@ def record_run(
     tx = plan.transaction
     counts = plan.counts()
     tx.add((run, RDF.type, PROV.Activity, graph))
-    tx.add((run, RDFS.label, Literal(f"Import de « {source} »", lang="fr"), graph))
+    tx.add((run, RDFS.label, Literal(label or f"Import de « {source} »", lang="fr"), graph))
     tx.add((run, PROV.startedAtTime, stamp, graph))
     tx.add((run, DCTERMS.source, Literal(source), graph))
     tx.add(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from maillage.api.deps import IndexDep, LangDep, StateDep
 from maillage.api.present import actor_detail, actor_public, public_actor, synergy_item
@@ -23,6 +23,7 @@ from maillage.graph.synergies import (
     synergies_for_actor,
     triangles,
 )
+from maillage.ingest.edit_entities import entity_etag
 from maillage.ingest.provenance import read_provenance
 
 router = APIRouter(prefix="/api/actors", tags=["acteurs"])
@@ -48,6 +49,10 @@ def list_actors(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
+    sort: Annotated[
+        Literal["name", "-name", "id", "-id"] | None,
+        Query(description="tri : name (nom), id (identifiant) ; « - » devant pour l'ordre inverse"),
+    ] = None,
     lang: LangDep = "fr",
 ) -> Page[ActorPublic]:
     query = ActorQuery(
@@ -62,14 +67,30 @@ def list_actors(
         country=country,
     )
     found = matching_actors(index, query)
+    if sort is not None:
+        by_name = sort.lstrip("-") == "name"
+        found = sorted(found, key=lambda a: (a.label.casefold(), a.key) if by_name else a.key)
+        found = found[::-1] if sort.startswith("-") else found
     return Page[ActorPublic](
         data=[actor_public(index, a, lang) for a in found[offset : offset + limit]], count=len(found)
     )
 
 
-@router.get("/{actor_id}", response_model=ActorDetail, summary="Un acteur")
-def get_actor(actor_id: str, index: IndexDep, state: StateDep, lang: LangDep = "fr") -> ActorDetail:
+@router.get(
+    "/{actor_id}",
+    response_model=ActorDetail,
+    summary="Un acteur (en-tête ETag : sa version, à renvoyer en If-Match pour le modifier)",
+    responses={
+        200: {"headers": {"ETag": {"description": "Version de l'acteur", "schema": {"type": "string"}}}}
+    },
+)
+def get_actor(
+    actor_id: str, index: IndexDep, state: StateDep, response: Response, lang: LangDep = "fr"
+) -> ActorDetail:
     actor = public_actor(index, actor_id)
+    etag = entity_etag(state.store, "actor", actor_id)
+    if etag is not None:
+        response.headers["ETag"] = etag
     detail = actor_detail(index, actor, lang)
     found = read_provenance(state.store, actor.iri)
     detail.provenance = ProvenancePublic(

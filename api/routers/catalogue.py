@@ -3,7 +3,7 @@ DCAT-AP 3 catalogue of the exports, in Turtle or JSON-LD by content negotiation.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -36,11 +36,31 @@ def list_fields(index: IndexDep) -> Page[FieldPublic]:
 def list_projects(
     index: IndexDep,
     field: Annotated[str | None, Query(description="clé d'un domaine (sous-domaines inclus)")] = None,
+    status: Annotated[str | None, Query(description="clé d'un statut : en-projet, en-cours, termine")] = None,
+    sort: Annotated[
+        Literal["id", "-id", "name", "-name", "start", "-start"] | None,
+        Query(description="tri : id, name (nom), start (date de début) ; « - » devant pour l'ordre inverse"),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 1000,
+    offset: Annotated[int, Query(ge=0)] = 0,
     lang: LangDep = "fr",
 ) -> Page[ProjectPublic]:
     fields = narrower_closure(index, field, "field") if field else None
     projects = [p for p in index.projects if fields is None or fields.intersection(p.fields)]
-    return Page[ProjectPublic](data=[project_public(index, p, lang) for p in projects], count=len(projects))
+    if status is not None:
+        projects = [p for p in projects if p.status is not None and str(p.status).endswith(f"/{status}")]
+    if sort is not None:
+        name = sort.lstrip("-")
+        projects = sorted(
+            projects,
+            key=lambda p: (
+                str(p.start or "") if name == "start" else p.label if name == "name" else p.key,
+                p.key,
+            ),
+            reverse=sort.startswith("-"),
+        )
+    page = projects[offset : offset + limit]
+    return Page[ProjectPublic](data=[project_public(index, p, lang) for p in page], count=len(projects))
 
 
 @router.get(

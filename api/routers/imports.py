@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tempfile
-import threading
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -16,13 +15,14 @@ from maillage.api.deps import StateDep
 from maillage.api.errors import error_body
 from maillage.api.uploads import UploadRoute, safe_filename, too_large, write_upload
 from maillage.graph.stores.base import StoreError
+from maillage.ingest.edit import WRITE_LOCK
 from maillage.ingest.importer import MAX_FILE_BYTES, import_path
 from maillage.ingest.report import ImportRefusedError, ImportReport
 
 router = APIRouter(prefix="/api/imports", tags=["imports"], route_class=UploadRoute)
 
-#: One import at a time per process: two would plan their changes against the same state.
-_IMPORT_LOCK = threading.Lock()
+#: One write at a time per process, imports and API edits alike: two would plan against the same state.
+_IMPORT_LOCK = WRITE_LOCK
 
 PROBLEM_EXAMPLE: dict[str, JsonValue] = {
     "file": "acteurs.csv",
