@@ -2,23 +2,39 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable, Mapping
+from typing import TypeVar
 
 import networkx as nx
 from rdflib import URIRef
 
 from maillage.api.present import label
 from maillage.graph.index import ActorRecord, NetworkIndex, iri_key
+from maillage.graph.metrics import centralities, communities
 from maillage.graph.synergies import Synergy
 from maillage.ingest.territories import places as territory_places
-from maillage.viz.layout import ASPECT, layout_positions, size_by_degree
+from maillage.viz.layout import ASPECT, layout_positions, scale_sizes, size_by_degree
 from maillage.viz.legend import legend_for, reading_order
 from maillage.viz.map import MapArea, MapPlace, commune_outlines
 from maillage.viz.model import LegendItem, VizEdge, VizNode
 from maillage.viz.palette import CATEGORY_COLORS, OTHER_COLOR, colors_for
 
-COLOR_MODES = ("domaine", "college")
+COLOR_MODES = ("domaine", "college", "communaute", "pays")
+"""What the colour of an actor says: its field family, its college, its community, its country."""
+
+SIZE_MODES = ("degre", "intermediarite", "vecteur-propre")
+"""What the size of an actor says: its number of links in the picture, or its betweenness or eigenvector
+centrality in the whole (public) network (maillage.graph.metrics.centralities)."""
+
+COUNTRY_NAMES = {"FR": "France", "ES": "Espagne"}
+
+LAYOUT_CACHE_SIZE = 16
+"""Layouts kept per index: changing the colour or the size of a view does not lay it out again."""
+
+_layout_lock = threading.Lock()
+T = TypeVar("T")
 
 
 def top_field(index: NetworkIndex, concept: URIRef) -> URIRef:
@@ -38,12 +54,33 @@ def color_key(index: NetworkIndex, actor: ActorRecord, mode: str) -> URIRef | No
     return top_field(index, actor.fields[0]) if actor.fields else None
 
 
-OTHER_GROUPS = {"domaine": "Autres domaines", "college": "Autres collèges"}
+OTHER_GROUPS = {
+    "domaine": "Autres domaines",
+    "college": "Autres collèges",
+    "communaute": "Autres communautés",
+    "pays": "Pays inconnu",
+}
 """Legend line of the actors whose group has no colour of its own (or who have no group)."""
 
 
+def community_numbers(index: NetworkIndex) -> dict[str, int]:
+    """The number of each public actor's community (Leiden, seed 0: the /api/network/communities answer);
+    actors in no community of two or more are left out."""
+    found = communities(index, seed=0)
+    return {key: community.number for community in found.communities for key in community.members}
+
+
+def community_name(number: int) -> str:
+    return f"Communauté {number}"
+
+
 def group_name(index: NetworkIndex, actor: ActorRecord, mode: str) -> str:
-    """The group an actor is listed by: its field family or its college; "" when it has none."""
+    """The group an actor is listed by: its field family, college, community or country; "" when none."""
+    if mode == "communaute":
+        number = community_numbers(index).get(actor.key)
+        return community_name(number) if number is not None else ""
+    if mode == "pays":
+        return COUNTRY_NAMES.get(actor.country or "", "")
     key = color_key(index, actor, mode)
     return label(index, key) if key is not None else ""
 
@@ -81,24 +118,83 @@ def actor_groups(
     return groups, palette
 
 
+def actor_sizes(index: NetworkIndex, subgraph: nx.Graph, size: str) -> dict[str, float]:
+    """Node sizes for the actors of `subgraph`: by their links in it ("degre") or by their betweenness or
+    eigenvector centrality in the whole public network, scaled among the actors drawn (area ∝ value)."""
+    if size == "degre":
+        return size_by_degree(dict(subgraph.degree()))
+    if size not in SIZE_MODES:
+        raise ValueError(f"Taille inconnue : « {size} » ({', '.join(SIZE_MODES)})")
+    attribute = "betweenness" if size == "intermediarite" else "eigenvector"
+    values = {a.key: getattr(a, attribute) for a in centralities(index).actors}
+    return scale_sizes({key: max(0.0, values.get(key, 0.0)) for key in subgraph.nodes})
+
+
+def kept(index: NetworkIndex, key: tuple[object, ...], compute: Callable[[], T]) -> T:
+    """`compute()`, kept on the index for the next views (the `LAYOUT_CACHE_SIZE` latest keys): a picture's
+    collaboration subgraph and layout depend only on the index and on which actors and links it shows, so
+    changing the colour or the size of a 2,000-actor view neither copies the graph nor lays it out again."""
+    with _layout_lock:
+        table = index.derived.setdefault("explorer-layouts", OrderedDict())
+        assert isinstance(table, OrderedDict)
+        if key in table:
+            table.move_to_end(key)
+            return table[key]  # type: ignore[no-any-return]
+    value = compute()
+    with _layout_lock:
+        table[key] = value
+        while len(table) > LAYOUT_CACHE_SIZE:
+            table.popitem(last=False)
+    return value
+
+
+def collaboration_subgraph(
+    index: NetworkIndex, keys: list[str], *, cross_border_only: bool = False
+) -> nx.Graph:
+    """The collaborations among `keys` (every key a node), only those across the border if asked. O(links
+    of the keys); the result is shared between views (`kept`): treat it as read-only."""
+
+    def build() -> nx.Graph:
+        chosen = set(keys)
+        country = {k: index.actors[index.position[k]].country for k in keys}
+        subgraph = nx.Graph()
+        subgraph.add_nodes_from(keys)
+        subgraph.add_edges_from(
+            (u, v, data)
+            for u, v, data in index.collaboration.edges(keys, data=True)
+            if v in chosen and u != v and not (cross_border_only and country[u] == country[v])
+        )
+        return subgraph
+
+    return kept(index, ("graph", tuple(keys), cross_border_only), build)
+
+
 def network_picture(
     index: NetworkIndex,
     keys: Iterable[str],
     *,
     mode: str = "domaine",
+    size: str = "degre",
     suggestions: Iterable[Synergy] = (),
     aspect: float = ASPECT,
+    cross_border_only: bool = False,
+    link: Mapping[str, str] | None = None,
 ) -> tuple[list[VizNode], list[VizEdge], list[LegendItem]]:
     """Nodes, edges and legend for the public actors `keys` and the collaborations among them.
 
-    `aspect` is the width / height of the drawing area the picture is laid out for (a wide, low area
-    such as the actor page's is better filled with a larger value, e.g. 2).
+    `mode` colours the actors (`COLOR_MODES`), `size` sizes them (`SIZE_MODES`); `cross_border_only` keeps
+    the links across the border only. `aspect` is the width / height of the drawing area the picture is
+    laid out for (a wide, low area such as the actor page's is better filled with a larger value, e.g. 2).
+    `link` maps an actor to the URL a click opens (default: its page; an actor left out has none).
     """
     keys = [k for k in keys if index.actors[index.position[k]].is_public]
-    subgraph = nx.Graph(index.collaboration.subgraph(keys))
-    subgraph.add_nodes_from(keys)
-    sizes = size_by_degree(dict(subgraph.degree()))
-    positions = layout_positions(subgraph, seed=42, sizes=sizes, aspect=aspect)
+    subgraph = collaboration_subgraph(index, keys, cross_border_only=cross_border_only)
+    sizes = actor_sizes(index, subgraph, size)
+    positions = kept(
+        index,
+        ("layout", tuple(keys), cross_border_only, size, aspect),
+        lambda: layout_positions(subgraph, seed=42, sizes=sizes, aspect=aspect),
+    )
     actors = [index.actors[index.position[k]] for k in keys]
     groups, palette = actor_groups(index, actors, mode)
     nodes = [
@@ -111,7 +207,7 @@ def network_picture(
             x=positions[a.key][0],
             y=positions[a.key][1],
             title=tooltip(index, a),
-            url=f"/actors/{a.key}",
+            url=f"/actors/{a.key}" if link is None else link.get(a.key),
             cross_border=a.country == "ES",
         )
         for a in actors
@@ -121,7 +217,8 @@ def network_picture(
     for u, v, data in sorted(subgraph.edges(data=True)):
         projects = data.get("projects") or []
         kind = "projet" if projects else "partenariat"
-        names = [p.label for p in index.projects if p.key in set(projects)]
+        rows = sorted(index.project_position[p] for p in set(projects) if p in index.project_position)
+        names = [index.projects[row].label for row in rows]
         title = ("Projets communs : " + ", ".join(names)) if names else "Partenariat"
         if projects and data.get("partnership"):
             title += "\nPartenariat"

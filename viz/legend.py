@@ -28,8 +28,10 @@ def legend_for(nodes: Sequence[VizNode], edges: Sequence[VizEdge], *, lang: str 
 
     Order: groups sorted by name ignoring case and accents (with their nodes' colour), a group coloured
     ``OTHER_COLOR`` (the "other" category) after the others; then edge kinds in the order of
-    ``EDGE_KINDS``, then the cross-border link, then the cross-border partner marker. Edge and marker
-    labels come from the catalogue (``maillage.viz.texts``); group labels are the groups' names.
+    ``EDGE_KINDS`` (a kind whose links all cross the border is drawn in the cross-border colour only, so it
+    is left out, but for suggestions, which stay dashed), then the cross-border link, then the cross-border
+    partner marker. Edge and marker labels come from the catalogue (``maillage.viz.texts``); group labels
+    are the groups' names.
 
     Raises
     ------
@@ -61,7 +63,9 @@ def legend_for(nodes: Sequence[VizNode], edges: Sequence[VizEdge], *, lang: str 
             group_colors, key=lambda name: (group_colors[name].upper() == OTHER_COLOR, reading_order(name))
         )
     ]
-    kinds_present = {edge.kind for edge in edges}
+    # A cross-border link is drawn in the cross-border colour whatever its kind: its kind is in the legend
+    # only if some link of that kind is drawn in the kind's own colour (suggestions keep their dashes).
+    kinds_present = {edge.kind for edge in edges if not edge.cross_border or edge.kind == "suggestion"}
     items += [
         LegendItem(text(f"legend.edge.{kind}", lang=lang), EDGE_COLORS[kind], f"edge-{kind}")
         for kind in EDGE_KINDS

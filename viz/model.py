@@ -7,8 +7,9 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-EDGE_KINDS: tuple[str, ...] = ("projet", "partenariat", "suggestion")
-"""Kinds of edges: a joint project, a partnership, or a cooperation suggested by the analysis."""
+EDGE_KINDS: tuple[str, ...] = ("projet", "partenariat", "suggestion", "groupe")
+"""Kinds of edges: a joint project, a partnership, a cooperation suggested by the analysis, or the links
+between two groups of actors summed into one (a network too large to draw actor by actor)."""
 
 LEGEND_KINDS: tuple[str, ...] = (
     "node",
@@ -16,6 +17,7 @@ LEGEND_KINDS: tuple[str, ...] = (
     "edge-projet",
     "edge-partenariat",
     "edge-suggestion",
+    "edge-groupe",
     "edge-transfrontalier",
 )
 """Kinds of legend items: a node colour, the cross-border node marker, and one symbol per kind of edge."""

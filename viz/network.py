@@ -180,7 +180,10 @@ def _options(*, height_px: int, edge_count: int, sizes: Sequence[float]) -> dict
             "hideEdgesOnDrag": large,
             "hideEdgesOnZoom": large,
             "navigationButtons": False,
-            "keyboard": {"enabled": True, "bindToWindow": False},
+            # vis-network's autoFocus focuses the canvas on mere hover, which scrolls a page whose drawing
+            # is partly out of view (and moves it under the pointer); maillage-network.js focuses it on
+            # press instead, without scrolling.
+            "keyboard": {"enabled": True, "bindToWindow": False, "autoFocus": False},
             "multiselect": False,
             "zoomSpeed": 0.6,
         },

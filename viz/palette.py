@@ -30,6 +30,7 @@ EDGE_COLORS: dict[str, str] = {
     "projet": "#4A5560",
     "partenariat": "#98A2AD",
     "suggestion": "#E69F00",
+    "groupe": "#6B7682",
 }
 """Colour of each kind of link (see ``maillage.viz.model.EDGE_KINDS``)."""
 

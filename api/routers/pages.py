@@ -5,19 +5,26 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
 from maillage.api.deps import IndexDep, StateDep
+from maillage.api.explorer import (
+    SIZE_WORDS,
+    ExplorerView,
+    explorer_picture,
+    explorer_view,
+    territory_name,
+)
 from maillage.api.present import actor_detail, label, public_actor, synergy_public
 from maillage.api.search import ActorQuery, facets, matching_actors
-from maillage.api.templating import render_page
-from maillage.api.views import ego_keys, map_picture, network_picture
+from maillage.api.templating import render_page, templates
+from maillage.api.views import ego_keys, kept, map_picture, network_picture
 from maillage.graph.export import actor_jsonld, network_page_jsonld
 from maillage.graph.folding import fold
-from maillage.graph.index import ActorRecord
+from maillage.graph.index import ActorRecord, NetworkIndex
 from maillage.graph.metrics import evolution, field_gaps, need_gaps, read_dated_network
 from maillage.graph.synergies import (
     AFFINITY,
@@ -28,7 +35,7 @@ from maillage.graph.synergies import (
 )
 from maillage.viz.charts import render_bar_chart
 from maillage.viz.map import render_map
-from maillage.viz.network import render_network
+from maillage.viz.network import render_network, script_urls, stylesheet_urls
 from maillage.viz.palette import CATEGORY_COLORS
 
 SEARCH_PAGE_SIZE = 30
@@ -37,7 +44,51 @@ SEARCH_PAGE_SIZE = 30
 MAP_SYNERGIES = 40
 """How many of the network's best pair synergies the map draws when asked."""
 
+COLOUR_CHOICES = {
+    "domaine": "le domaine d'activité",
+    "college": "le collège",
+    "communaute": "la communauté",
+    "pays": "le pays",
+}
+SIZE_CHOICES = {
+    "degre": "le nombre de liens",
+    "intermediarite": "l'intermédiarité",
+    "vecteur-propre": "le vecteur propre",
+}
+
 router = APIRouter(tags=["pages"], include_in_schema=False)
+
+
+def _explorer_context(
+    request: Request, index: NetworkIndex, view: ExplorerView, *, embed: bool
+) -> dict[str, Any]:
+    """What the explorer page and its embed show: the drawing, the counts, the links to share it."""
+    picture = explorer_picture(index, view, embed=embed)
+    fragment = render_network(
+        picture.nodes,
+        picture.edges,
+        legend=picture.legend,
+        element_id="reseau",
+        height_px=520 if embed else 720,
+    )
+    countries = Counter(a.country for a in index.actors if a.is_public)
+    query = view.query()
+    origin = str(request.base_url).rstrip("/")
+    focus = public_actor(index, view.acteur).label if view.acteur else None
+    return {
+        "network": fragment,
+        "view": view,
+        "picture": picture,
+        "actors": sum(countries.values()),
+        "countries": {"FR": countries.get("FR", 0), "ES": countries.get("ES", 0)},
+        "projects": len(index.projects),
+        "focus": focus,
+        "territory": territory_name(index, view.territoire) if view.territoire else None,
+        "size_words": SIZE_WORDS[view.taille],
+        "permalink": f"{origin}/?{query}" if query else f"{origin}/",
+        "embed_url": f"{origin}/embed/reseau?{query}" if query else f"{origin}/embed/reseau",
+        "query": query,
+    }
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -45,26 +96,34 @@ def network_page(
     request: Request,
     index: IndexDep,
     state: StateDep,
-    couleur: Annotated[Literal["domaine", "college"], Query()] = "domaine",
+    view: Annotated[ExplorerView, Depends(explorer_view)],
 ) -> HTMLResponse:
-    keys = [a.key for a in index.actors if a.is_public]
-    nodes, edges, legend = network_picture(index, keys, mode=couleur)
-    fragment = render_network(nodes, edges, legend=legend, element_id="reseau", height_px=720)
-    countries = {"FR": 0, "ES": 0}
-    for actor in index.actors:
-        if actor.is_public and actor.country in countries:
-            countries[actor.country] += 1
+    """The network explorer: colour, size, filters, focus actor, grouping beyond a threshold; every choice in
+    the query string, so the address is the permalink."""
+    public = [a for a in index.actors if a.is_public]
+    choices = {
+        facet.name: facet.values for facet in facets(index, public) if facet.name in ("domaine", "college")
+    }
     return render_page(
         request,
         "network.html",
-        network=fragment,
-        couleur=couleur,
-        actors=len(keys),
-        projects=len(index.projects),
-        countries=countries,
-        edges=len(edges),
-        jsonld=network_page_jsonld(state.store, index),
+        **_explorer_context(request, index, view, embed=False),
+        choices=choices,
+        colour_modes=COLOUR_CHOICES,
+        size_modes=SIZE_CHOICES,
+        jsonld=kept(index, ("network-jsonld",), lambda: network_page_jsonld(state.store, index)),
     )
+
+
+@router.get("/embed/reseau", response_class=HTMLResponse)
+def network_embed(
+    request: Request, index: IndexDep, view: Annotated[ExplorerView, Depends(explorer_view)]
+) -> HTMLResponse:
+    """The explorer's picture alone, read-only, public data only whoever asks, to put in an <iframe> on any
+    site (`maillage.api.headers`: ``frame-ancestors *`` for /embed/ only)."""
+    context = _explorer_context(request, index, view, embed=True)
+    context.update(scripts=script_urls(), stylesheets=[*stylesheet_urls(), "/static/maillage-pages.css"])
+    return templates.TemplateResponse(request, "embed.html", context)
 
 
 DASHBOARD_GAPS = 8

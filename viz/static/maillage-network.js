@@ -16,7 +16,9 @@
  * each container, nodes and edges being the vis.DataSets (string titles there are replaced by their
  * plain-text tooltip elements) and shownLabels the labels of the last drawing, [{id, left, top, right,
  * bottom}]: the box of each text, in CSS pixels of the drawing area. Once the first view is final (framed, drawn, labelled),
- * window.maillageNetworkReady becomes true and the container fires a bubbling "maillage:ready" event.
+ * window.maillageNetworkReady becomes true, window.maillageNetworkReadyAt (and the handle's readyAt) holds the
+ * time since the navigation started (performance.now(), ms), and the container fires a bubbling
+ * "maillage:ready" event.
  * Loading this file twice is harmless: every container is drawn once.
  */
 (function () {
@@ -353,6 +355,14 @@
       }
     });
 
+    // Keyboard navigation once the drawing is pressed, without scrolling the page (see network.py).
+    container.addEventListener("pointerdown", function () {
+      var frameElement = container.querySelector(".vis-network");
+      if (frameElement && document.activeElement !== frameElement) {
+        frameElement.focus({ preventScroll: true });
+      }
+    });
+
     network.on("click", function (params) {
       if (params.nodes.length !== 1) {
         return;
@@ -377,6 +387,8 @@
 
     network.once("afterDrawing", function () {
       container.setAttribute("data-maillage-state", "ready");
+      handle.readyAt = window.performance.now();
+      window.maillageNetworkReadyAt = handle.readyAt;
       window.maillageNetworkReady = true;
       container.dispatchEvent(new CustomEvent("maillage:ready", { bubbles: true, detail: handle }));
     });
