@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import swagger_ui_bundle
+import swagger_ui
 from fastapi import FastAPI
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from maillage import __version__
 from maillage.api.errors import install_error_handlers
+from maillage.api.headers import SecurityHeadersMiddleware
 from maillage.api.routers import (
     actors,
+    admin,
     catalogue,
+    edit_actors,
+    edit_concepts,
+    edit_projects,
     imports,
     linked_data,
     login,
@@ -23,11 +27,14 @@ from maillage.api.routers import (
     pages,
     pages_board,
     pages_check,
+    pages_edit,
     project_check,
+    sparql,
     synergies,
 )
 from maillage.api.session import CSRFMiddleware
 from maillage.api.state import AppState
+from maillage.graph.sparql import SparqlEndpoint, SparqlLimits
 from maillage.graph.stores.base import Store
 from maillage.graph.tokens import TokenStore
 from maillage.viz.network import static_dir
@@ -36,50 +43,76 @@ DESCRIPTION = """Maillage : le graphe de connaissances d'un réseau de coopérat
 
 Toutes les erreurs ont la même forme : `{"error": {"status", "code", "message", "details"}}`.
 Les listes ont la forme `{"data": [...], "count": n}` (`count` compte tous les résultats, avant `limit`).
-Les écritures (imports) demandent un jeton : `Authorization: Bearer <jeton>` (`maillage token create`)."""
+Les écritures demandent un jeton : `Authorization: Bearer <jeton>` (`maillage token create`) ; modifier ou
+supprimer une entité demande aussi sa version (en-tête `ETag`) en `If-Match` : 428 sans, 412 si périmée."""
 
 
-def create_app(store: Store, *, tokens: TokenStore | None = None) -> FastAPI:
+DOCS_PAGE = """<!doctype html>
+<html lang="fr">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="/static/swagger-ui/swagger-ui.css">
+<link rel="icon" href="/static/swagger-ui/favicon-32x32.png">
+<title>Maillage — API</title>
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="/static/swagger-ui/swagger-ui-bundle.js"></script>
+<script src="/static/swagger-init.js"></script>
+</body>
+</html>
+"""
+
+
+def create_app(
+    store: Store, *, tokens: TokenStore | None = None, sparql_limits: SparqlLimits | None = None
+) -> FastAPI:
     """An application serving `store` (the caller owns and closes it).
 
     `tokens` holds the API tokens (`maillage token create`); without it every route that writes answers 401.
+    `sparql_limits` bounds the queries of ``/sparql`` (`maillage.settings`: ``MAILLAGE_SPARQL_*``).
     """
     app = FastAPI(
         title="Maillage", version=__version__, description=DESCRIPTION, docs_url=None, redoc_url=None
     )
     app.state.maillage = AppState(store=store)
     app.state.tokens = tokens
+    app.state.sparql = SparqlEndpoint(store, limits=sparql_limits, index=app.state.maillage.index)
     install_error_handlers(app)
     app.add_middleware(CSRFMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)  # outermost: also on the CSRF refusals
     for router in (
         actors.router,
+        edit_actors.router,
         synergies.router,
         overlaps.router,
         project_check.router,
+        edit_projects.router,
+        edit_concepts.router,
         network.router,
         catalogue.router,
+        admin.router,
         imports.router,
         linked_data.router,
+        sparql.router,
         pages.router,
+        pages_edit.router,
         pages_check.router,
         pages_board.router,
         login.router,
     ):
         app.include_router(router)
     app.mount(
-        "/static/swagger-ui", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger-ui"
+        "/static/swagger-ui",
+        StaticFiles(directory=str(Path(swagger_ui.__file__).resolve().parent / "static")),
+        name="swagger-ui",
     )
 
     @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)
     def docs() -> HTMLResponse:
-        # Served from the swagger-ui-bundle package: the docs page works offline.
-        return get_swagger_ui_html(
-            openapi_url="/openapi.json",
-            title="Maillage — API",
-            swagger_js_url="/static/swagger-ui/swagger-ui-bundle.js",
-            swagger_css_url="/static/swagger-ui/swagger-ui.css",
-            swagger_favicon_url="/static/swagger-ui/favicon-32x32.png",
-        )
+        # Served from the swagger-ui-bundle package (offline), started by a static file (no inline script).
+        return HTMLResponse(DOCS_PAGE)
 
     app.mount("/static/viz", StaticFiles(directory=str(static_dir())), name="viz-static")
     app.mount(

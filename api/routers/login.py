@@ -106,8 +106,9 @@ def logout(request: Request) -> Response:
     return response
 
 
-def viewer(request: Request) -> dict[str, str] | None:
-    """Who is logged in to the pages, for the banner: role label, actor, CSRF token; None if nobody."""
+def viewer(request: Request) -> dict[str, str | bool] | None:
+    """Who is logged in to the pages, for the banner and the edit links: role label, actor, CSRF token,
+    whether they edit every actor; None if nobody."""
     session = current_session(request)
     if session is None:
         return None
@@ -116,4 +117,5 @@ def viewer(request: Request) -> dict[str, str] | None:
         "actor": session.token.actor or "",
         "note": session.token.note,
         "csrf": session.csrf,
+        "edits_all": session.token.role in ("animator", "admin"),
     }

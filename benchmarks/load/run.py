@@ -8,8 +8,8 @@ would (one uvicorn process, access log on), waits for the analysis index, then r
 - ``synergies``: ``GET /api/actors/{key}/synergies`` (20 synergies with their reasons), keys drawn at random
   among the public actors — the issue's target: ≥ 1,000 requests/s with p99 ≤ 25 ms at 16 connections;
 - ``mixed``: search 20 %, actor 20 %, actor page (HTML) 15 %, synergies 35 %, SPARQL 5 % (when the server
-  has ``/sparql``), writes 5 % (``--write``, when given: ``METHOD PATH-with-%s BODY``, with an animator
-  token);
+  has ``/sparql``), writes 5 % (``--write``: by default an animator's ``PATCH /api/actors/{key}`` of the
+  description, a new text each time, ``If-Match: *``);
 - ``bare``: the baseline, `benchmarks.load.bare` (precomputed numpy top scores behind a bare Starlette
   route, same uvicorn), same connections and duration;
 - ``soak`` (``--soak SECONDS``): the mixed scenario for that long, the server's resident memory sampled
@@ -42,6 +42,8 @@ from benchmarks.measure import machine
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE.parent / "results"
 MIXED = {"search": 20, "actor": 20, "page": 15, "synergies": 35, "sparql": 5, "write": 5}
+#: The mixed scenario's write: an animator changes an actor's description (If-Match: *), a new one each time.
+DEFAULT_WRITE = 'PATCH /api/actors/%s {"description": "Description mise à jour n° %d"}'
 SPARQL = "SELECT (COUNT(?a) AS ?n) WHERE { ?a a <https://w3id.org/maillage/ontology#Organisation> }"
 
 
@@ -298,7 +300,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=int, default=30, help="secondes par scénario")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--soak", type=int, default=0, help="durée du scénario mixte long (mémoire)")
-    parser.add_argument("--write", default="", help="écriture du scénario mixte : 'MÉTHODE CHEMIN-%%s CORPS'")
+    parser.add_argument(
+        "--write",
+        default=DEFAULT_WRITE,
+        help="écriture du scénario mixte : 'MÉTHODE CHEMIN-avec-%%s CORPS-avec-%%d' ('' : aucune)",
+    )
     parser.add_argument("--output", type=Path, default=None)
     args = parser.parse_args(argv)
     results = measure(args)

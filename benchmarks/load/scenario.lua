@@ -45,10 +45,12 @@ request = function()
   elseif kind == "sparql" then
     return wrk.format("GET", os.getenv("MAILLAGE_LOAD_SPARQL_PATH"), {["Accept"] = "application/sparql-results+json"})
   elseif kind == "write" then
+    -- MAILLAGE_LOAD_WRITE_BODY may hold one %d: a random number, so that each write changes something
+    local body = string.format(os.getenv("MAILLAGE_LOAD_WRITE_BODY") or "", math.random(1000000000))
     return wrk.format(os.getenv("MAILLAGE_LOAD_WRITE_METHOD") or "POST",
       string.format(os.getenv("MAILLAGE_LOAD_WRITE_PATH"), key),
-      {["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json"},
-      os.getenv("MAILLAGE_LOAD_WRITE_BODY"))
+      {["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json", ["If-Match"] = "*"},
+      body)
   end
 end
 
