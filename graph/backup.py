@@ -109,9 +109,9 @@ def backup(store: Store, destination: Path, *, tokens_path: Path | None = None) 
             files=_checksums(staging),
         )
         (staging / MANIFEST).write_text(json.dumps(asdict(manifest), ensure_ascii=False, indent=2) + "\n")
-        _sync_tree(staging)
+        folders.sync_tree(staging)
         os.replace(staging, destination)
-        _sync_dir(destination.parent)
+        folders.sync_dir(destination.parent)
     except (StoreError, OSError, sqlite3.Error) as error:
         shutil.rmtree(staging, ignore_errors=True)
         raise BackupError(
@@ -332,24 +332,3 @@ def _checksums(folder: Path) -> dict[str, str]:
 
 
 _VOLATILE = {"LOG", "LOCK"}
-
-
-def _sync_tree(folder: Path) -> None:
-    """fsync every file and folder under `folder`: a backup is on disk before it is renamed into place."""
-    for file in folder.rglob("*"):
-        if file.is_file():
-            descriptor = os.open(file, os.O_RDONLY)
-            try:
-                os.fsync(descriptor)
-            finally:
-                os.close(descriptor)
-    for directory in [folder, *(p for p in folder.rglob("*") if p.is_dir())]:
-        _sync_dir(directory)
-
-
-def _sync_dir(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)

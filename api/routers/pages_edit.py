@@ -9,6 +9,7 @@ middleware has checked every POST before it gets here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 from urllib.parse import quote
 
@@ -102,6 +103,20 @@ def edit_page(
     return _allowed(request, caller, actor_id) or _form(request, state, caller, actor_id, done=fait)
 
 
+def _write(
+    request: Request, state: StateDep, caller: Caller, actor_id: str, done: str, write: Callable[[], object]
+) -> Response:
+    """Run one edit for a caller allowed on `actor_id`; back to the form with `done`, or with the refusal."""
+    if (redirect := _allowed(request, caller, actor_id)) is not None:
+        return redirect
+    try:
+        with edit_errors():
+            write()
+    except APIError as error:
+        return _refused(request, state, caller, actor_id, error)
+    return _after(actor_id, done)
+
+
 @router.post("/actors/{actor_id}/modifier/description", response_class=HTMLResponse)
 def save_description(
     request: Request,
@@ -111,25 +126,24 @@ def save_description(
     description: Annotated[str, Form(max_length=5000)] = "",
     version: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    if (redirect := _allowed(request, caller, actor_id)) is not None:
-        return redirect
-    allowed = None if caller.may("animator") else {"description"}
-    try:
-        with edit_errors():
-            save_entity(
-                state.store,
-                "actor",
-                actor_id,
-                {"description": description.strip() or None},
-                author=author_of(caller),
-                if_match=[version],
-                create=False,
-                replace=False,
-                allowed=allowed,
-            )
-    except APIError as error:
-        return _refused(request, state, caller, actor_id, error)
-    return _after(actor_id, "description")
+    return _write(
+        request,
+        state,
+        caller,
+        actor_id,
+        "description",
+        lambda: save_entity(
+            state.store,
+            "actor",
+            actor_id,
+            {"description": description.strip() or None},
+            author=author_of(caller),
+            if_match=[version],
+            create=False,
+            replace=False,
+            allowed=None if caller.may("animator") else {"description"},
+        ),
+    )
 
 
 @router.post("/actors/{actor_id}/modifier/{which}", response_class=HTMLResponse)
@@ -142,23 +156,23 @@ def add_statement(
     ressource: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     kind = _kind(which)
-    if (redirect := _allowed(request, caller, actor_id)) is not None:
-        return redirect
-    try:
-        with edit_errors():
-            save_entity(
-                state.store,
-                kind,
-                f"{actor_id}.{ressource}",
-                {"actor": actor_id, "resource": ressource},
-                author=author_of(caller),
-                if_match=None,
-                create=True,
-                replace=True,
-            )
-    except APIError as error:
-        return _refused(request, state, caller, actor_id, error)
-    return _after(actor_id, "ajout")
+    return _write(
+        request,
+        state,
+        caller,
+        actor_id,
+        "ajout",
+        lambda: save_entity(
+            state.store,
+            kind,
+            f"{actor_id}.{ressource}",
+            {"actor": actor_id, "resource": ressource},
+            author=author_of(caller),
+            if_match=None,
+            create=True,
+            replace=True,
+        ),
+    )
 
 
 @router.post("/actors/{actor_id}/modifier/{which}/{resource}/retirer", response_class=HTMLResponse)
@@ -172,16 +186,15 @@ def remove_statement(
     version: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     kind = _kind(which)
-    if (redirect := _allowed(request, caller, actor_id)) is not None:
-        return redirect
-    try:
-        with edit_errors():
-            delete_entity(
-                state.store, kind, f"{actor_id}.{resource}", author=author_of(caller), if_match=[version]
-            )
-    except APIError as error:
-        return _refused(request, state, caller, actor_id, error)
-    return _after(actor_id, "retrait")
+    key = f"{actor_id}.{resource}"
+    return _write(
+        request,
+        state,
+        caller,
+        actor_id,
+        "retrait",
+        lambda: delete_entity(state.store, kind, key, author=author_of(caller), if_match=[version]),
+    )
 
 
 def _kind(which: str) -> str:

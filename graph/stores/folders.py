@@ -36,13 +36,13 @@ def swap_in(staging: Path, path: Path, *, leftovers: Iterable[Path] = ()) -> Non
     """
     old = sibling(path, OLD_SUFFIX)
     shutil.rmtree(old, ignore_errors=True)
-    _sync_tree(staging)  # on disk before it can become the store
+    sync_tree(staging)  # on disk before it can become the store
     if path.exists():
         os.replace(path, old)
     for leftover in leftovers:
         shutil.rmtree(leftover, ignore_errors=True)
     os.replace(staging, path)  # the commit point
-    _sync_dir(path.parent)
+    sync_dir(path.parent)
     shutil.rmtree(old, ignore_errors=True)
 
 
@@ -59,22 +59,25 @@ def finish_swap(path: Path) -> None:
     if not path.exists():
         staging = sibling(path, STAGING_SUFFIX)
         os.replace(staging if staging.is_dir() else old, path)
-        _sync_dir(path.parent)
+        sync_dir(path.parent)
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _sync_tree(folder: Path) -> None:
-    for item in folder.rglob("*"):
-        if item.is_file():
-            descriptor = os.open(item, os.O_RDONLY)
+def sync_tree(folder: Path) -> None:
+    """fsync every file and folder under `folder` (and itself): on disk before it is renamed into place."""
+    for file in folder.rglob("*"):
+        if file.is_file():
+            descriptor = os.open(file, os.O_RDONLY)
             try:
                 os.fsync(descriptor)
             finally:
                 os.close(descriptor)
-    _sync_dir(folder)
+    for directory in [folder, *(p for p in folder.rglob("*") if p.is_dir())]:
+        sync_dir(directory)
 
 
-def _sync_dir(folder: Path) -> None:
+def sync_dir(folder: Path) -> None:
+    """fsync a folder: a rename inside it is on disk."""
     descriptor = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(descriptor)
