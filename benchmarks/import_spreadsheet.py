@@ -17,11 +17,11 @@ import contextlib
 import csv
 import io
 import json
+import multiprocessing
 import os
 import resource
 import shutil
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -30,6 +30,7 @@ from typing import Any
 import pyoxigraph as ox
 
 import maillage.ingest.spreadsheet as spreadsheet
+import maillage.ingest.validate as validate
 from benchmarks.measure import machine, peak_memory, timed
 from benchmarks.template_sheets import write_template
 from maillage.graph.stores.oxigraph import OxigraphStore
@@ -82,22 +83,26 @@ def scaled_sample(size: int, out: Path) -> int:
 
 
 class Phases:
-    """The importer's `progress` callback: seconds and peak resident memory (MiB) of each phase, the
-    kernel's high-water mark reset as each phase starts (`benchmarks.measure.peak_memory`)."""
+    """The importer's `progress` callback: seconds, CPU seconds (this process and its ended children: the
+    validation workers) and peak resident memory (MiB) of each phase, the kernel's high-water mark reset
+    as each phase starts (`benchmarks.measure.peak_memory`). On a machine shared with other work, the CPU
+    seconds say what the wall-clock seconds lost waiting."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
+        self.cpu_seconds: dict[str, float] = {}
         self.peak_mib: dict[str, float] = {}
         self._phase = ""
         self._at = 0.0
+        self._cpu_at = 0.0
         self._memory: contextlib.ExitStack | None = None
         self._current: Any = None
 
     def __call__(self, phase: str) -> None:
         self.stop()
-        self._phase, self._at = phase, time.perf_counter()
+        self._phase, self._at, self._cpu_at = phase, time.perf_counter(), cpu_seconds()
         self._memory = contextlib.ExitStack()
-        self._current = self._memory.enter_context(peak_memory())
+        self._current = self._memory.enter_context(peak_memory(collect=False))  # inside the timed import
 
     def stop(self) -> None:
         """End the current phase (the import returned)."""
@@ -106,34 +111,52 @@ class Phases:
         elapsed = time.perf_counter() - self._at
         self._memory.close()
         self.seconds[self._phase] = self.seconds.get(self._phase, 0.0) + elapsed
+        self.cpu_seconds[self._phase] = self.cpu_seconds.get(self._phase, 0.0) + cpu_seconds() - self._cpu_at
         self.peak_mib[self._phase] = max(self.peak_mib.get(self._phase, 0.0), self._current.peak_mib)
         self._memory = None
 
 
+def cpu_seconds() -> float:
+    """CPU seconds used so far by this process and its children that ended (user and system)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
 class TreeMemory:
     """The largest proportional set size (PSS: shared pages split between the processes sharing them)
-    of this process and its children together, sampled every `every` seconds in a thread — the memory of
-    an import whose validation runs in forked workers, which the kernel's high-water mark of this process
-    alone does not see. Linux only (``/proc/{pid}/smaps_rollup``); 0 elsewhere."""
+    of this process and its children together, sampled every `every` seconds — the memory of an import
+    whose validation runs in forked workers, which the kernel's high-water mark of this process alone
+    does not see. Sampled by a forked process, not a thread: the importer validates in one process when
+    its caller runs other threads (`maillage.ingest.validate.shacl_problems`), and the benchmark must not
+    change that. Linux only (``/proc/{pid}/smaps_rollup``); 0 elsewhere."""
 
     def __init__(self, every: float = 0.25) -> None:
-        self.peak_mib = 0.0
-        self._every = every
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        context = multiprocessing.get_context("fork")
+        self._peak_kib = context.Value("q", 0, lock=False)
+        self._stop = context.Event()
+        self._process = context.Process(
+            target=_sample, args=(os.getpid(), every, self._peak_kib, self._stop), daemon=True
+        )
+
+    @property
+    def peak_mib(self) -> float:
+        return float(self._peak_kib.value) / 1024
 
     def __enter__(self) -> TreeMemory:
-        self._thread.start()
+        self._process.start()
         return self
 
     def __exit__(self, *_exc: object) -> None:
         self._stop.set()
-        self._thread.join()
+        self._process.join()
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.peak_mib = max(self.peak_mib, sum(_pss_kib(pid) for pid in _tree(os.getpid())) / 1024)
-            self._stop.wait(self._every)
+
+def _sample(pid: int, every: float, peak_kib: Any, stop: Any) -> None:
+    """In the sampling process: the PSS of `pid` and its children (this one left out) until `stop`."""
+    while not stop.is_set():
+        kib = sum(_pss_kib(p) for p in _tree(pid) if p != os.getpid())
+        peak_kib.value = max(peak_kib.value, kib)
+        stop.wait(every)
 
 
 def _tree(pid: int) -> list[int]:
@@ -177,9 +200,15 @@ def timed_resolution(totals: dict[str, float]) -> Any:
         spreadsheet.resolve_actor_rows = original  # type: ignore[assignment]
 
 
-def run(size: int, *, seed: int = 0, file_format: str = "csv", sample: bool = False) -> dict[str, Any]:
-    """Generate, import, re-import and bulk-load; the figures as a dict (see `main`)."""
+def run(
+    size: int, *, seed: int = 0, file_format: str = "csv", sample: bool = False, workers: int | None = None
+) -> dict[str, Any]:
+    """Generate, import, re-import and bulk-load; the figures as a dict (see `main`). `workers`: the
+    validation processes of a large import (default: the importer's `WORKERS`, one; more are used only
+    by a caller running no other thread, which a web server or the CLI drawing its progress bar is not)."""
     work = Path(tempfile.mkdtemp(prefix="maillage-import-"))
+    default_workers = validate.WORKERS
+    validate.WORKERS = workers or default_workers
     try:
         folder = work / "tableur"
         if sample:
@@ -190,6 +219,7 @@ def run(size: int, *, seed: int = 0, file_format: str = "csv", sample: bool = Fa
         store = OxigraphStore(work / "store")
         ensure_reference_data(store)  # the territories and ontology: loaded once per store, not timed
         phases, resolution = Phases(), {}  # type: ignore[var-annotated]
+        load_before = list(os.getloadavg())  # machine() reads it again at the end
         with timed_resolution(resolution), peak_memory() as memory, TreeMemory() as tree:
             seconds, report = timed(lambda: import_path(store, path, progress=phases))
             phases.stop()
@@ -210,10 +240,13 @@ def run(size: int, *, seed: int = 0, file_format: str = "csv", sample: bool = Fa
             "format": file_format,
             "source": "sample" if sample else "generated",
             "actors": rows["acteurs"],
+            "validation_workers": validate.WORKERS,
+            "load_average_before_import": load_before,
             "machine": machine(),
             "import": {
                 "seconds": seconds,
                 "phases": phases.seconds,
+                "phase_cpu_seconds": phases.cpu_seconds,
                 "resolution_seconds": resolution.get("résolution", 0.0),
                 "phase_peak_mib": phases.peak_mib,
                 "peak_mib": memory.peak_mib,
@@ -235,6 +268,7 @@ def run(size: int, *, seed: int = 0, file_format: str = "csv", sample: bool = Fa
             "targets": {"seconds": 60, "peak_mib": 2048},
         }
     finally:
+        validate.WORKERS = default_workers
         shutil.rmtree(work, ignore_errors=True)
 
 
@@ -244,11 +278,19 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--format", choices=("csv", "xlsx"), default="csv")
     parser.add_argument("--sample", action="store_true", help="the sample copied, not a generated network")
+    parser.add_argument("--workers", type=int, help="validation processes (default: the importer's choice)")
     arguments = parser.parse_args()
-    figures = run(arguments.size, seed=arguments.seed, file_format=arguments.format, sample=arguments.sample)
+    figures = run(
+        arguments.size,
+        seed=arguments.seed,
+        file_format=arguments.format,
+        sample=arguments.sample,
+        workers=arguments.workers,
+    )
     RESULTS.mkdir(exist_ok=True)
     suffix = f"-{figures['source']}-{arguments.format}"
     suffix = "" if suffix == "-generated-csv" else suffix
+    suffix += f"-workers-{arguments.workers}" if arguments.workers else ""
     (RESULTS / f"import-{figures['size']}{suffix}.json").write_text(
         json.dumps(figures, indent=2, ensure_ascii=False)
     )

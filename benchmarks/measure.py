@@ -62,10 +62,13 @@ class Memory:
 
 
 @contextmanager
-def peak_memory() -> Iterator[Memory]:
+def peak_memory(*, collect: bool = True) -> Iterator[Memory]:
     """Measure a phase's peak resident memory: the kernel's high-water mark (VmHWM) is reset on entry by
-    writing 5 to /proc/self/clear_refs (Linux); elsewhere, the process's ``ru_maxrss`` is reported."""
-    gc.collect()
+    writing 5 to /proc/self/clear_refs (Linux); elsewhere, the process's ``ru_maxrss`` is reported.
+    `collect`: run a full garbage collection first (not inside a timed run: a second or more when the
+    heap holds millions of objects)."""
+    if collect:
+        gc.collect()
     memory = Memory(start_mib=rss_mib())
     try:
         with open("/proc/self/clear_refs", "w", encoding="ascii") as handle:

@@ -7,6 +7,7 @@ from pathlib import Path
 from rdflib import RDF, URIRef
 
 from maillage.graph.stores.base import Store, Upsert
+from maillage.ingest.collector import paused_collector
 from maillage.ingest.local_concepts import matcher_for
 from maillage.ingest.progress import ImportProgress, no_progress
 from maillage.ingest.provenance import PublicDataset, record_run
@@ -82,6 +83,7 @@ def ensure_reference_data(store: Store) -> None:
         load_territories(store)
 
 
+@paused_collector()  # its objects live until it ends: no collection while they are built (collector.py)
 def import_path(
     store: Store,
     path: Path,

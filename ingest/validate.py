@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import gc
+import itertools
 import multiprocessing
-import os
 import threading
 from collections.abc import Collection
 from functools import lru_cache
@@ -16,6 +16,7 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, SDO, SH, SKOS
 from maillage.graph.stores.base import Store
 from maillage.ingest.local_concepts import local_concepts
 from maillage.ingest.report import Problem
+from maillage.ingest.shacl_data import data_graph
 from maillage.ingest.spreadsheet import Mapped
 from maillage.ontology.iri import DATA_BASE
 from maillage.ontology.vocab import GEO, MAI, ontology_graph, shapes_graph
@@ -78,17 +79,20 @@ def flat_shapes() -> Graph:
             graph.add((shape, RDF.type, SH.PropertyShape))
             for predicate, value in targets:
                 graph.add((shape, predicate, value))
-    return graph
+    return data_graph(graph)  # type: ignore[arg-type]  # pyshacl's lookups on the shapes too (shacl_data)
 
 
 #: From this many entities to check, SHACL runs in `WORKERS` forked processes, each on a part of them.
 PARALLEL_FROM = 20_000
 #: Entities per part at most: each part is checked by a fresh process, which gives its memory back when the
-#: part is done (pyshacl's rdflib graph costs about 8 KiB per entity). More parts than workers cost time:
-#: each checks again what it points to in the others (6 parts instead of 2 at 25,000 actors: 52 s, not 36).
+#: part is done. More parts than workers cost time: each checks again what it points to in the others
+#: (6 parts instead of 2 at 25,000 actors: 52 s, not 36, before the indexed data graph).
 PART_SIZE = 100_000
-#: Processes for a large validation (the machines Maillage runs on have two cores or more).
-WORKERS = min(2, os.cpu_count() or 1)
+#: Processes for a large validation: one. Two saved 3 of 52 s at 25,000 actors on two cores but took
+#: 2.1 GiB with the workers (PSS) against 1.5 GiB in one process: each worker copies the pages of the
+#: parent's objects it touches and checks again what it points to in the other half
+#: (docs/decisions/20261129-import-target.md). `workers=2` still shares the check.
+WORKERS = 1
 
 
 def shacl_problems(
@@ -103,11 +107,11 @@ def shacl_problems(
     With `subjects`, only the mapped entities among them are checked (the importer passes those that
     change the store and their neighbours: the rest is what the store already holds, checked when it was
     written); each is checked with every triple it depends on, as without it. From `PARALLEL_FROM`
-    entities, the check is shared between `workers` (default `WORKERS`, but one in a process running other
-    threads, such as the web server's import route) forked processes: the store is read
+    entities, the check is shared between `workers` (default `WORKERS`, one; never more in a process running
+    other threads, such as the web server's import route) forked processes: the store is read
     before forking, and each process checks a part (`_parts`, at most `PART_SIZE` entities: those of some
-    actors) with what they point to and what points to them, then ends. Cost: pyshacl, about 0.3 ms per
-    entity checked, divided by the workers.
+    actors) with what they point to and what points to them, then ends. Cost: about 0.12 CPU ms per entity
+    checked, most of it in pyshacl (on the indexed data graph of `maillage.ingest.shacl_data`).
     """
     checked = set(mapped.triples) if subjects is None else set(subjects) & set(mapped.triples)
     if not checked:
@@ -220,32 +224,31 @@ def _check(
     # previous import) come with their descriptions, so that class constraints can be checked. pyshacl's
     # `focus_nodes` is not used: it also restricts the nodes checked by sh:not / sh:node (pyshacl 0.40), and
     # tests each target against a list (quadratic).
-    data = Graph()
+    triples: list[tuple[URIRef, URIRef, URIRef]] = []
     included: set[URIRef] = set()
     pending: list[URIRef] = []
     for subject in checked:
-        kept = _describe(data, subject, mapped, stored, included)
+        kept = _describe(triples, subject, mapped, stored, included)
         pending += [o for _s, _p, o in (*mapped.triples[subject], *kept) if _is_data(o)]  # type: ignore[misc]
     if not whole:
         # What points to a checked entity from the rest of the import, along an inverse path of the shapes
         # (« partenaire de » both ways): those triples alone, so that their subjects are not checked too.
         inverse = _inverse_predicates()
-        for subject, triples in mapped.triples.items():
+        for subject, described in mapped.triples.items():
             if subject not in checked:
-                for triple in triples:
-                    if triple[1] in inverse and triple[2] in checked:
-                        data.add(triple)
+                triples += (t for t in described if t[1] in inverse and t[2] in checked)
     while pending:
         node = pending.pop()
         if node in included:
             continue
-        kept = _describe(data, node, mapped, stored, included)
+        kept = _describe(triples, node, mapped, stored, included)
         if node not in mapped.triples:  # what encloses a territory, and so on: followed in the store only
             pending += [o for _s, _p, o in kept if _is_data(o) and o not in included]  # type: ignore[misc]
-    data += ontology_graph()
-    data += extra
+    shapes = flat_shapes()
+    data = data_graph(itertools.chain(triples, ontology_graph(), extra))  # type: ignore[arg-type]
+    del triples
     conforms, results, _text = validate(
-        data, shacl_graph=flat_shapes(), inference="none", abort_on_first=False, allow_warnings=True
+        data, shacl_graph=shapes, inference="none", abort_on_first=False, allow_warnings=True
     )
     if conforms:
         return []
@@ -275,14 +278,16 @@ def _check(
 
 
 def _describe(
-    data: Graph, node: URIRef, mapped: Mapped, stored: _Stored, included: set[URIRef]
+    triples: list[tuple[URIRef, URIRef, URIRef]],
+    node: URIRef,
+    mapped: Mapped,
+    stored: _Stored,
+    included: set[URIRef],
 ) -> list[tuple[URIRef, URIRef, URIRef]]:
-    """Add to `data` what `node` will be after the import — its mapped triples and what the import leaves in
-    place of the store's — and return the store's part."""
+    """Append to `triples` what `node` will be after the import — its mapped triples and what the import
+    leaves in place of the store's — and return the store's part."""
     included.add(node)
-    for triple in mapped.triples.get(node, ()):
-        data.add(triple)
+    triples += mapped.triples.get(node, ())  # type: ignore[arg-type]
     kept = stored.kept(node)
-    for triple in kept:
-        data.add(triple)
+    triples += kept
     return kept

@@ -5,12 +5,14 @@ here: figures live in benchmarks/)."""
 from __future__ import annotations
 
 import csv
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from benchmarks.import_spreadsheet import scaled_sample
+from benchmarks.import_spreadsheet import Phases, TreeMemory, scaled_sample
 from benchmarks.template_sheets import luhn_complete, siret, write_template
 from maillage.graph.stores.oxigraph import OxigraphStore
 from maillage.ingest.importer import import_path
@@ -87,3 +89,22 @@ def test_a_siret_is_completed_with_its_luhn_key() -> None:
 def read(path: Path) -> list[dict[str, str]]:
     with open(path, encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
+
+
+def test_the_phases_count_cpu_and_memory_is_sampled_by_a_process_not_a_thread() -> None:
+    # A thread would make the importer validate in one process (it never forks beside other threads).
+    threads = threading.active_count()
+    phases = Phases()
+    with TreeMemory(every=0.05) as tree:
+        assert threading.active_count() == threads
+        phases("calcul")
+        end = time.process_time() + 0.3
+        while time.process_time() < end:  # 0.3 CPU seconds of work
+            pass
+        phases("attente")
+        time.sleep(0.3)  # 0.3 s of nothing
+        phases.stop()
+    assert tree.peak_mib > 10  # this Python process alone holds more than 10 MiB
+    # process_time() and the phase clock round differently: 0.3 CPU seconds measured within 10 ms
+    assert phases.cpu_seconds["calcul"] >= 0.29 and phases.cpu_seconds["attente"] < 0.1
+    assert phases.seconds["attente"] >= 0.3

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import pytest
 from rdflib import BNode, Literal, URIRef
 
+from maillage.graph.stores import oxigraph
 from maillage.graph.stores.oxigraph import OxigraphStore, to_ox
 
 G = URIRef("https://w3id.org/maillage/graph/test")
@@ -61,3 +64,29 @@ def test_a_journal_left_by_a_killed_process_is_applied_on_opening(tmp_path: Path
     reopened = OxigraphStore(tmp_path / "db")
     assert set(reopened.quads()) == set(quads(range(1, 5)))  # a0 removed, a3 and a4 added, a9 never
     assert not journal.exists() and not (tmp_path / "db.journal.tmp").exists()
+
+
+def test_a_journal_is_bulk_loaded_in_chunks_of_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 7 adds in chunks of 2 lines: 4 calls of the bulk loader (2 + 2 + 2 + 1), every quad loaded once;
+    # the labels hold a newline, escaped in N-Quads: still one quad a line.
+    monkeypatch.setattr(oxigraph, "LOAD_CHUNK", 2)
+    calls: list[int] = []
+    store = OxigraphStore(tmp_path / "db", journal_from=3)
+    monkeypatch.setattr(store, "_store", _CountingStore(store._store, calls))
+    store.add_all(quads(range(7)))
+    assert calls == [2, 2, 2, 1]
+    assert set(store.quads()) == set(quads(range(7)))
+
+
+class _CountingStore:
+    """An Oxigraph store recording how many lines each bulk load is given."""
+
+    def __init__(self, inner: Any, calls: list[int]) -> None:
+        self._inner, self._calls = inner, calls
+
+    def bulk_load(self, data: bytes, **kwargs: Any) -> None:
+        self._calls.append(data.count(b"\n"))
+        self._inner.bulk_load(data, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)

@@ -80,7 +80,8 @@ def _sparql_quads(quads: Iterable[Quad]) -> str:
 JOURNAL_FROM = 200_000
 #: Quads removed per Oxigraph transaction when a journal is applied.
 REMOVE_BATCH = 50_000
-#: Quads per call of Oxigraph's bulk loader in `OxigraphStore.replace_all` (memory bound).
+#: Quads per call of Oxigraph's bulk loader in `OxigraphStore.replace_all` and when a journal is applied
+#: (memory bound: one call of a million quads holds about 0.9 GiB, calls of 100,000 about 0.15 GiB).
 LOAD_CHUNK = 100_000
 
 
@@ -195,8 +196,8 @@ class OxigraphStore(Store):
 
         The removes and adds are written as N-Quads into ``{path}.journal.tmp``, flushed to disk, and the
         folder renamed to ``{path}.journal``: that rename is the commit point. The journal is then applied
-        — removes in batches of `REMOVE_BATCH`, adds by Oxigraph's bulk loader (which does not hold them
-        in memory, and is not atomic by itself) — and deleted. Applying it twice gives the same store
+        — removes in batches of `REMOVE_BATCH`, adds by Oxigraph's bulk loader in chunks of `LOAD_CHUNK`
+        lines (not atomic by itself) — and deleted. Applying it twice gives the same store
         (removing or adding a quad is idempotent), so a process killed before the rename leaves the store
         as it was, and one killed after has its journal applied when the store is next opened.
         """
@@ -239,7 +240,10 @@ class OxigraphStore(Store):
                         f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in batch
                     )
                     self._store.update(f"DELETE DATA {{\n{lines}\n}}")
-            self._store.bulk_load(path=str(journal / "adds.nq"), format=ox.RdfFormat.N_QUADS)
+            # by chunks of `LOAD_CHUNK` lines (one quad a line): one call would hold the whole journal
+            with open(journal / "adds.nq", "rb") as source:
+                while chunk := b"".join(itertools.islice(source, LOAD_CHUNK)):
+                    self._store.bulk_load(chunk, format=ox.RdfFormat.N_QUADS)
             self._store.flush()
         except (OSError, SyntaxError, ValueError) as error:
             raise StoreError(
@@ -486,7 +490,8 @@ class _NQuadLines:
         self._iris: dict[str, str] = {}
 
     def __call__(self, quad: Quad) -> str:
-        return " ".join(self._term(term) for term in quad) + " .\n"
+        term, (s, p, o, g) = self._term, quad
+        return f"{term(s)} {term(p)} {term(o)} {term(g)} .\n"  # not a join of a generator: 1.8 M quads
 
     def _term(self, term: URIRef | BNode | Literal) -> str:
         if type(term) is URIRef:
