@@ -28,7 +28,13 @@ from maillage.graph._export.formats import (
     check_export,
 )
 from maillage.graph._export.gephi import gephi_graph, gexf_bytes, graphml_bytes
-from maillage.graph._export.pages import actor_jsonld, network_jsonld, network_page_jsonld, script_json
+from maillage.graph._export.pages import (
+    actor_jsonld,
+    network_jsonld,
+    network_page_jsonld,
+    project_jsonld,
+    script_json,
+)
 from maillage.graph._export.rdf import (
     CONTEXT_PATH,
     CONTEXT_VERSION,
@@ -48,7 +54,7 @@ from maillage.graph._export.selection import (
 )
 from maillage.graph._export.tables import csv_tables, csv_zip_chunks, geojson_chunks, neutralise
 from maillage.graph.index import NetworkIndex, build_index
-from maillage.graph.privacy import public_quads
+from maillage.graph.privacy import private_actors, public_quads
 from maillage.graph.stores.base import Store
 
 __all__ = [
@@ -72,6 +78,7 @@ __all__ = [
     "actor_jsonld",
     "network_jsonld",
     "network_page_jsonld",
+    "project_jsonld",
     "script_json",
     "network_identity",
     "jsonld_context",
@@ -177,7 +184,8 @@ def export_chunks(
             if dataset != "taxonomie"
             else quads()
         )
-        yield from csv_zip_chunks(csv_tables(store, plain, prefixes=PREFIXES))
+        hidden = frozenset() if include_private else private_actors(store)
+        yield from csv_zip_chunks(csv_tables(store, plain, prefixes=PREFIXES, hidden_objects=hidden))
     elif format_name in ("nt", "nquads"):
         yield from line_chunks(quads(), with_graph=format_name == "nquads")
     else:

@@ -20,6 +20,11 @@ def private_actors(store: Store) -> set[Subject]:
     return persons - consenting
 
 
+#: Entities in their own right: one that names a private person (an organisation partner of an inhabitant)
+#: stays public, only its quads naming the person are dropped (`is_public_quad`).
+INDEPENDENT = (MAI.Organisation, MAI.Person, MAI.Project, MAI.Network)
+
+
 def hidden_nodes(store: Store) -> tuple[set[Subject], set[Subject | Object]]:
     """The private persons, and every node a public output must not describe: those persons and the
     memberships, participations, needs, offers and partnerships that name them.
@@ -29,8 +34,9 @@ def hidden_nodes(store: Store) -> tuple[set[Subject], set[Subject | Object]]:
     """
     private = private_actors(store)
     hidden: set[Subject | Object] = set(private)
+    independent = {s for kind in INDEPENDENT for s, _p, _o in store.triples(None, RDF.type, kind)}
     for person in private:
-        hidden.update(s for s, _p, _o in store.triples(None, None, person))
+        hidden.update(s for s, _p, _o in store.triples(None, None, person) if s not in independent)
     return private, hidden
 
 

@@ -11,7 +11,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import Any
 
 from rdflib import RDF, Literal, URIRef
@@ -78,13 +78,18 @@ def kind_of(subject: Subject) -> str | None:
 
 
 def csv_tables(
-    store: Store, quads: Iterable[Quad], *, prefixes: dict[str, str]
+    store: Store,
+    quads: Iterable[Quad],
+    *,
+    prefixes: dict[str, str],
+    hidden_objects: Collection[Object] = frozenset(),
 ) -> Iterator[tuple[str, Iterator[list[str]]]]:
     """(kind, rows) per kind of entity: a header row, then one row per entity in IRI order.
 
     Two passes: the first over `quads` learns the kinds, their subjects and their columns (memory: the
     subjects' IRIs); the second reads each subject back from the store in its graph, so that no table is
-    held whole.
+    held whole. That second read sees every value, so the values that `quads` left out for privacy must be
+    named again in `hidden_objects` (the private persons: an organisation's partner who did not consent).
     """
     columns: dict[str, set[URIRef]] = {}
     subjects: dict[str, dict[Subject, URIRef]] = {}
@@ -95,17 +100,23 @@ def csv_tables(
         columns.setdefault(kind, set()).add(p)
         subjects.setdefault(kind, {})[s] = g
     for kind in sorted(columns):
-        yield kind, _rows(store, subjects[kind], sorted(columns[kind]), prefixes)
+        yield kind, _rows(store, subjects[kind], sorted(columns[kind]), prefixes, hidden_objects)
 
 
 def _rows(
-    store: Store, subjects: dict[Subject, URIRef], predicates: list[URIRef], prefixes: dict[str, str]
+    store: Store,
+    subjects: dict[Subject, URIRef],
+    predicates: list[URIRef],
+    prefixes: dict[str, str],
+    hidden_objects: Collection[Object],
 ) -> Iterator[list[str]]:
     ordered = [RDF.type] + [p for p in predicates if p != RDF.type] if RDF.type in predicates else predicates
     yield ["iri", "identifiant"] + [column_name(p, prefixes) for p in ordered]
     for subject in sorted(subjects):
         values: dict[URIRef, list[str]] = {}
         for _s, p, o, _g in store.quads(subject, None, None, subjects[subject]):
+            if o in hidden_objects:
+                continue
             values.setdefault(p, []).append(short(o) if p != RDF.type else column_name(o, prefixes))  # type: ignore[arg-type]
         row = [str(subject), short(subject)] + [SEPARATOR.join(sorted(values.get(p, []))) for p in ordered]
         yield [neutralise(cell) for cell in row]
