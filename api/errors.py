@@ -57,6 +57,12 @@ def error_body(status: int, message: str, details: list[dict[str, Any]] | None =
     }
 
 
+#: FastAPI's own English messages, in French.
+FRAMEWORK_TEXTS = {
+    # a body json.loads cannot read, among them arrays nested 100,000 deep (RecursionError)
+    "There was an error parsing the body": "Corps de la requête illisible : JSON mal formé ou imbriqué trop "
+    "profondément",
+}
 TITLES = {404: "Page introuvable", 422: "Demande invalide", 405: "Méthode non permise"}
 
 
@@ -101,6 +107,6 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
         message = {404: "Adresse introuvable", 405: "Méthode non permise"}.get(
-            error.status_code, str(error.detail)
+            error.status_code, FRAMEWORK_TEXTS.get(str(error.detail), str(error.detail))
         )
         return error_response(request, error.status_code, message)

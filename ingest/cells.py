@@ -37,6 +37,8 @@ UNKNOWN_CONCEPT = {
 AMBIGUOUS_CONCEPT = "valeur ambiguë : plusieurs concepts de la taxonomie lui ressemblent autant"
 # A cell starting like a formula (=, @, or + / - not followed by a number): refused, never stored.
 FORMULA = re.compile(r"^\s*(=|@|[+-](?![\d.,]))")
+# A web address the pages may put in a link: http(s) only (never javascript: or data:), no space, quote or <>.
+WEB_ADDRESS = re.compile(r"https?://[^\s<>\"]+\.[^\s<>\"]+")
 
 
 @dataclass

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import threading
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from maillage.ontology.iri import GRAPH_BASE, key_of, provenance_graph
 #: One write at a time in a process: edits and imports plan against the state they read.
 WRITE_LOCK = threading.RLock()
 _PROVENANCE = GRAPH_BASE + "provenance/"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class EditError(Exception):
@@ -195,7 +197,7 @@ def apply_edit(
                 current,
             )
         edit = build(before)
-        problems = edit.problems or validate_edit(store, edit)
+        problems = edit.problems or unencodable_text(edit) or validate_edit(store, edit)
         if problems:
             raise EditRefusedError(problems)
         plan = store.plan_upsert(edit.graph, edit.triples, managed=edit.managed)  # type: ignore[arg-type]
@@ -207,6 +209,26 @@ def apply_edit(
         _record(store, plan, edit, author=author, now=now)
         store.commit(plan.transaction)
         return EditResult(etag_of(data_quads(store, scope())), changed=True)
+
+
+def unencodable_text(edit: Edit) -> list[FieldProblem]:
+    """The texts no store can hold: a lone UTF-16 surrogate (``"\\ud800"`` in JSON) is not a character,
+    cannot be written in UTF-8, and would make the store's commit fail after the shapes had passed.
+
+    >>> a = URIRef("urn:a")
+    >>> [p.rule for p in unencodable_text(Edit(a, "x", {a: {(a, RDFS.label, Literal("é\\ud800"))}}))]
+    ["texte invalide : caractère UTF-16 isolé (U+D800), ce n'est pas un caractère Unicode"]
+    """
+    problems = []
+    for subject, triples in edit.triples.items():
+        name, field_of = edit.names.get(subject, (key_of(subject), lambda _p: None))
+        for _s, predicate, obj in triples:
+            bad = _SURROGATE.search(str(obj)) if isinstance(obj, Literal) else None
+            if bad is not None:
+                rule = f"texte invalide : caractère UTF-16 isolé (U+{ord(bad[0]):04X}), ce n'est pas un"
+                shown = str(obj).encode("utf-8", "backslashreplace").decode("utf-8")
+                problems.append(FieldProblem(field_of(predicate), shown, rule + " caractère Unicode", name))
+    return problems
 
 
 def validate_edit(store: Store, edit: Edit) -> list[FieldProblem]:

@@ -16,7 +16,7 @@ from typing import Any
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, SDO, SKOS, XSD
 
-from maillage.ingest.cells import Triple
+from maillage.ingest.cells import WEB_ADDRESS, Triple
 from maillage.ingest.territories import places
 from maillage.ontology.iri import IRIError, concept_iri, data_iri, key_of, split_data_iri
 from maillage.ontology.literals import decimal_literal
@@ -183,6 +183,8 @@ def term_of(slot: Slot, value: Any, *, country: str | None = None) -> URIRef | L
     if slot.kind == BOOLEAN:
         return Literal(bool(value))
     if slot.kind == WEB:
+        if not WEB_ADDRESS.fullmatch(str(text)):  # the importer's rule: a 500 and a javascript: link before
+            raise SlotError(slot.name, str(value), "adresse web invalide (elle commence par https://)")
         return URIRef(str(text))
     if slot.kind == FRENCH:
         return Literal(str(text), lang="fr")

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, SDO, SKOS
 
-from maillage.ingest.cells import FALSE_WORDS, PERSON_TYPES, TRUE_WORDS, CellReader, split_cell
+from maillage.ingest.cells import FALSE_WORDS, PERSON_TYPES, TRUE_WORDS, WEB_ADDRESS, CellReader, split_cell
 from maillage.ingest.readers.table import Table
 from maillage.ingest.sources.schemes import NAF_SCHEME, naf_code, naf_iri
 from maillage.ingest.territories import epci_sirens, places
@@ -54,7 +52,7 @@ class RowMapper(CellReader):
                 table, index, "consentement_public", row["consentement_public"], "oui ou non attendu"
             )
         homepage = row.get("site_web", "").strip()
-        if homepage and not re.fullmatch(r"https?://[^\s<>\"]+\.[^\s<>\"]+", homepage):
+        if homepage and not WEB_ADDRESS.fullmatch(homepage):
             self.problem(
                 table, index, "site_web", homepage, "adresse web invalide", "elle commence par https://"
             )

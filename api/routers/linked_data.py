@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response, StreamingResponse
-from rdflib import RDF, URIRef
+from rdflib import RDF
 from rdflib.namespace import DCTERMS
 
 from maillage.api.deps import StateDep
@@ -30,7 +30,7 @@ from maillage.graph.export import (
 )
 from maillage.graph.index import NetworkIndex
 from maillage.graph.privacy import private_actors, public_quads
-from maillage.ontology.iri import DATA_BASE, split_data_iri
+from maillage.ontology.iri import DATA_BASE, IRIError, data_iri
 from maillage.viz.palette import OTHER_COLOR
 
 router = APIRouter(tags=["données liées"])
@@ -73,9 +73,10 @@ def negotiate(accept: str, *, html: bool = True) -> str | None:
     responses={200: {"content": {FORMATS[name].media_type: {} for name in NEGOTIABLE}}},
 )
 def describe(kind: str, key: str, request: Request, state: StateDep) -> Response:
-    iri = URIRef(f"{DATA_BASE}{kind}/{key}")
-    if split_data_iri(str(iri)) is None:
-        raise APIError(404, f"Entité inconnue : « {kind}/{key} »")
+    try:  # a key that cannot be an IRI (a space, a quote) names no entity, and no store can be asked about it
+        iri = data_iri(kind, key)
+    except IRIError:
+        raise APIError(404, f"Entité inconnue : « {kind}/{key} »") from None
     # An actor merged into another (`maillage merge`): its IRI answers with the one that replaces it.
     keeper = next((s for s, _p, _o in state.store.triples(None, DCTERMS.replaces, iri)), None)
     if keeper is not None and state.store.value(iri, RDF.type) is None:

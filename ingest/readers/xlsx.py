@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zipfile
 
 from openpyxl import Workbook, load_workbook
 
@@ -32,8 +31,10 @@ def read_xlsx(data: bytes, *, name: str) -> list[Table]:
     """
     file = name.rsplit("/", 1)[-1]
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        return _tables(data, file)
+    # A damaged workbook fails anywhere in zipfile, zlib, the XML parser or openpyxl, and in read-only mode
+    # while its rows are read, not only when it is opened: every failure is the same located refusal.
+    except Exception as error:  # noqa: BLE001
         raise UnreadableFileError(
             Problem(
                 file=file,
@@ -41,18 +42,24 @@ def read_xlsx(data: bytes, *, name: str) -> list[Table]:
                 suggestion="rouvrez-le dans le tableur et enregistrez-le à nouveau au format .xlsx",
             )
         ) from None
+
+
+def _tables(data: bytes, file: str) -> list[Table]:
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     tables = []
-    for sheet in workbook.worksheets:
-        records = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        header = records[0] if records else []
-        rows = [
-            {header[i]: record[i] for i in range(min(len(header), len(record))) if header[i]}
-            if any(record)
-            else {}
-            for record in records[1:]
-        ]
-        tables.append(Table(file=file, sheet=sheet.title, header=[h for h in header if h], rows=rows))
-    workbook.close()
+    try:
+        for sheet in workbook.worksheets:
+            records = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            header = records[0] if records else []
+            rows = [
+                {header[i]: record[i] for i in range(min(len(header), len(record))) if header[i]}
+                if any(record)
+                else {}
+                for record in records[1:]
+            ]
+            tables.append(Table(file=file, sheet=sheet.title, header=[h for h in header if h], rows=rows))
+    finally:
+        workbook.close()
     return tables
 
 

@@ -103,7 +103,7 @@ def _json(head: bytes) -> Any:
     """The parsed JSON when `head` is a whole JSON document, else None (sniffers read whole small files)."""
     try:
         return json.loads(head)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
         return None
 
 

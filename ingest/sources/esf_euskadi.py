@@ -77,7 +77,7 @@ def read(data: bytes, *, name: str, store: Store) -> SourceBatch:
     del store
     try:
         rows = json.loads(data)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:  # RecursionError: nested thousands deep
         raise UnreadableFileError(Problem(file=name, rule=f"JSON illisible ({error})")) from None
     if not isinstance(rows, list) or not all(isinstance(r, dict) and "beneficiary" in r for r in rows):
         raise UnreadableFileError(

@@ -60,7 +60,7 @@ def read(data: bytes, *, name: str, store: Store) -> SourceBatch:
     del store  # the records carry everything they need
     try:
         document = json.loads(data)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:  # RecursionError: nested thousands deep
         raise UnreadableFileError(Problem(file=name, rule=f"JSON illisible ({error})")) from None
     records = document.get("data") if isinstance(document, dict) else document
     if not isinstance(records, list):
