@@ -28,6 +28,9 @@ from maillage.api.routers import (
     pages_board,
     pages_check,
     pages_edit,
+    pages_import,
+    pages_projects,
+    pages_taxonomy,
     project_check,
     sparql,
     synergies,
@@ -100,6 +103,9 @@ def create_app(
         pages_edit.router,
         pages_check.router,
         pages_board.router,
+        pages_import.router,
+        pages_projects.router,
+        pages_taxonomy.router,
         login.router,
     ):
         app.include_router(router)

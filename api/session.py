@@ -6,8 +6,12 @@
   ``make demo`` serves on 127.0.0.1.
 - A request that changes something (not GET, HEAD, OPTIONS) carried by the cookie (no ``Authorization``)
   must send the session's CSRF token back, as the ``X-CSRF-Token`` header or, in a urlencoded form, the
-  ``csrf`` field; and its ``Origin``, when the browser sends one, must be this site. Otherwise: 403, and the
-  route never runs. Bearer-token requests are not concerned: a browser never adds that header by itself.
+  ``csrf`` field, or — for a multipart upload only (the import page, which works without script) — as the
+  ``csrf`` query parameter of the form's action URL: the middleware never spools a multipart body (up to
+  the import limit) to look for a field in it. Such a POST answers with a redirect, so that address never
+  becomes a page's address or a ``Referer``. And its ``Origin``, when the browser sends one, must be this
+  site. Otherwise: 403, and the route never runs. Bearer-token requests are not concerned: a browser never
+  adds that header by itself.
 - Failed logins are counted per client address: `LoginThrottle`.
 """
 
@@ -106,6 +110,8 @@ class CSRFMiddleware:
                 return
             sent = (parse_qs(body.decode("latin-1")).get(CSRF_FIELD) or [None])[0]
             replay = _replaying(body)
+        elif sent is None and _is_multipart(request):
+            sent = request.query_params.get(CSRF_FIELD)
         if sent is None or not hmac.compare_digest(sent.encode(), session.csrf.encode()):
             await self._refuse(
                 scope,
@@ -125,6 +131,10 @@ class CSRFMiddleware:
 
 def _is_form(request: Request) -> bool:
     return request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded")
+
+
+def _is_multipart(request: Request) -> bool:
+    return request.headers.get("content-type", "").startswith("multipart/form-data")
 
 
 async def _read_body(receive: Receive) -> bytes | None:

@@ -12,7 +12,7 @@ from rdflib.namespace import SDO
 from maillage.graph._export.alignment import ESSGLOBAL, actor_alignment, legal_forms
 from maillage.graph._export.rdf import bound_graph
 from maillage.graph._export.selection import network_identity
-from maillage.graph.index import ActorRecord, NetworkIndex
+from maillage.graph.index import ActorRecord, NetworkIndex, ProjectRecord
 from maillage.graph.stores.base import Store
 from maillage.ontology.iri import DATA_BASE
 from maillage.ontology.vocab import MAI
@@ -79,3 +79,40 @@ def network_page_jsonld(store: Store, index: NetworkIndex) -> str:
     """`network_jsonld` for the store's (first) network."""
     iri, name = network_identity(store)
     return network_jsonld(index, name=name, iri=iri)
+
+
+def project_jsonld(
+    index: NetworkIndex, project: ProjectRecord, *, territories: list[tuple[URIRef, str]]
+) -> str:
+    """The project page's schema.org description: a `schema:Project` (an organisation in schema.org) with
+    its name, description, dates, fields (``knowsAbout``), territories (``areaServed``) and its public
+    participants as members (name and type only; each actor's page describes it in full).
+
+    `territories` are (IRI, label) pairs, read from the store by the caller.
+    """
+    s = project.iri
+    triples: list[tuple[URIRef, URIRef, URIRef | Literal]] = [
+        (s, RDF.type, SDO.Project),
+        (s, SDO.name, Literal(project.label)),
+    ]
+    if project.description:
+        triples.append((s, SDO.description, Literal(project.description, lang="fr")))
+    if project.start is not None:
+        triples.append((s, SDO.foundingDate, Literal(project.start)))
+    if project.end is not None:
+        triples.append((s, SDO.dissolutionDate, Literal(project.end)))
+    for concept in project.fields:
+        triples.append((s, SDO.knowsAbout, Literal(index.concept_label(concept), lang="fr")))
+    for iri, name in territories:
+        triples.append((s, SDO.areaServed, iri))
+        triples.append((iri, RDF.type, SDO.AdministrativeArea))
+        triples.append((iri, SDO.name, Literal(name)))
+    for key, _role in project.participants:
+        row = index.position.get(key)
+        if row is None or not index.actors[row].is_public:
+            continue
+        actor = index.actors[row]
+        triples.append((s, SDO.member, actor.iri))
+        triples.append((actor.iri, RDF.type, SDO.Person if actor.kind == "person" else SDO.Organization))
+        triples.append((actor.iri, SDO.name, Literal(actor.label)))
+    return script_json(_compact(triples))

@@ -1,0 +1,120 @@
+"""The import page on a copy of the sample network: who may use it, the dry run, the confirmation, CSRF."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from maillage.api.app import create_app
+from maillage.graph.stores.base import Store
+from maillage.graph.stores.oxigraph import OxigraphStore
+from maillage.graph.tokens import TokenStore
+
+# Row 2 is a new actor; row 3 names a field (« astrologie ») that is not in the taxonomy.
+ACTEURS = (
+    "identifiant,nom,type,domaines,commune,pays\n"
+    "atelier-neuf,Atelier Neuf,association,eco-construction,40312,FR\n"
+    "ferme-test,Ferme Test,association,astrologie,40312,FR\n"
+)
+UPLOAD = {"fichier": ("acteurs.csv", ACTEURS.encode(), "text/csv")}
+
+
+@pytest.fixture()
+def site(sample_store: Store, tmp_path: Path) -> tuple[TestClient, TokenStore, Store]:
+    store = OxigraphStore(None)
+    store.add_all(sample_store.quads())
+    tokens = TokenStore(tmp_path / "tokens.sqlite3")
+    return TestClient(create_app(store, tokens=tokens)), tokens, store
+
+
+def log_in(client: TestClient, tokens: TokenStore) -> str:
+    """An animator's session; the upload form's action (with its CSRF token)."""
+    _, token = tokens.create("animator")
+    page = client.post("/connexion", data={"jeton": token, "suivant": "/importer"})
+    found = re.search(r'action="(/importer/essai\?csrf=[^"]+)"', page.text)
+    assert page.status_code == 200 and found is not None
+    return found.group(1).replace("&amp;", "&")
+
+
+def counts(page: str) -> dict[str, int]:
+    return {name: int(n) for name, n in re.findall(r'<strong id="(\w+)">(\d+)</strong>', page)}
+
+
+def test_visitors_log_in_and_members_are_refused(site: tuple[TestClient, TokenStore, Store]) -> None:
+    client, tokens, _store = site
+    anonymous = client.get("/importer", follow_redirects=False)
+    assert anonymous.status_code == 303 and anonymous.headers["location"] == "/connexion?suivant=/importer"
+    _, token = tokens.create("member", actor="ressourcerie-lur-berri")
+    client.post("/connexion", data={"jeton": token, "suivant": "/"})
+    refused = client.get("/importer", headers={"Accept": "text/html"})
+    assert refused.status_code == 403
+    assert 'href="/importer"' not in client.get("/").text  # no « Importer » link for a member
+
+
+def test_a_dry_run_locates_the_bad_row_and_writes_nothing(site: tuple[TestClient, TokenStore, Store]) -> None:
+    client, tokens, store = site
+    action = log_in(client, tokens)
+    assert 'href="/importer"' in client.get("/").text
+    before = sorted(store.quads())
+    sent = client.post(action, files=UPLOAD, follow_redirects=False)
+    assert sent.status_code == 303 and re.fullmatch(r"/importer/[\w-]{22}", sent.headers["location"])
+    report = client.get(sent.headers["location"])
+    assert report.status_code == 422 and "Import refusé : rien n'a été écrit" in report.text
+    row = (
+        "<tr><td>acteurs.csv</td><td>acteurs</td><td>3</td><td>domaines</td><td>astrologie</td>"
+        "<td>domaine d&#39;activité inconnu dans la taxonomie</td>"
+    )
+    assert row in report.text
+    assert counts(report.text) == {"cree": 0, "modifie": 0, "inchange": 0, "ecarte": 1}
+    assert "Confirmer l'import" not in report.text  # a refused file cannot be confirmed
+    assert sorted(store.quads()) == before
+
+
+def test_confirming_imports_the_kept_file_once(site: tuple[TestClient, TokenStore, Store]) -> None:
+    client, tokens, store = site
+    action = log_in(client, tokens)
+    actors = client.get("/api/actors?limit=1").json()["count"]
+    before = sorted(store.quads())
+    report = client.post(action, data={"garder_valides": "true"}, files=UPLOAD)
+    # keep_valid: the valid row would create one actor, the bad one is left out
+    assert report.status_code == 200 and counts(report.text) == {
+        "cree": 1,
+        "modifie": 0,
+        "inchange": 0,
+        "ecarte": 1,
+    }
+    assert "rien n'a encore été écrit" in report.text and sorted(store.quads()) == before
+    confirm = re.search(r'action="(/importer/[\w-]+/confirmer)"', report.text)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', report.text)
+    assert confirm is not None and csrf is not None
+    assert client.post(confirm.group(1), data={}).status_code == 403  # no CSRF field: refused
+    assert sorted(store.quads()) == before
+    done = client.post(confirm.group(1), data={"csrf": csrf.group(1)})
+    assert done.status_code == 200 and "Import de « acteurs.csv » terminé" in done.text
+    assert counts(done.text) == {"cree": 1, "modifie": 0, "inchange": 0, "ecarte": 1}
+    assert client.get("/api/actors?limit=1").json()["count"] == actors + 1
+    assert client.get("/api/actors/atelier-neuf").json()["name"] == "Atelier Neuf"
+    assert client.get("/api/actors/ferme-test").status_code == 404
+    again = client.post(confirm.group(1), data={"csrf": csrf.group(1)}, headers={"Accept": "text/html"})
+    assert again.status_code == 404 and "déjà confirmé ou expiré" in again.text
+
+
+def test_an_upload_without_its_csrf_token_is_refused(site: tuple[TestClient, TokenStore, Store]) -> None:
+    client, tokens, store = site
+    log_in(client, tokens)
+    before = sorted(store.quads())
+    for action in ("/importer/essai", "/importer/essai?csrf=faux"):
+        refused = client.post(action, files=UPLOAD, follow_redirects=False)
+        assert refused.status_code == 403 and "CSRF" in refused.text
+    assert sorted(store.quads()) == before
+
+
+def test_another_session_cannot_see_or_confirm_an_upload(site: tuple[TestClient, TokenStore, Store]) -> None:
+    client, tokens, _store = site
+    sent = client.post(log_in(client, tokens), files=UPLOAD, follow_redirects=False)
+    other = TestClient(client.app)
+    log_in(other, tokens)
+    assert other.get(sent.headers["location"], headers={"Accept": "text/html"}).status_code == 404
