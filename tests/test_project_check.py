@@ -37,7 +37,6 @@ from fastapi.testclient import TestClient
 from rdflib import URIRef
 
 from maillage.api.app import create_app
-from maillage.api.routers.project_check import router
 from maillage.graph.geo import haversine_km
 from maillage.graph.index import NetworkIndex, build_index
 from maillage.graph.project_check import (
@@ -497,15 +496,12 @@ def test_sample_territories_from_the_store(sample_store: Store) -> None:
 
 
 # --------------------------------------------------------------------------------------------------
-# POST /api/projects/check (the router is included here until api/app.py wires it)
+# POST /api/projects/check
 
 
 @pytest.fixture(scope="module")
 def client(sample_store: Store) -> TestClient:
-    app = create_app(sample_store)
-    if not any(getattr(route, "path", "") == "/api/projects/check" for route in app.routes):
-        app.include_router(router)
-    return TestClient(app)
+    return TestClient(create_app(sample_store))
 
 
 def body_of(path: Path) -> dict[str, object]:
