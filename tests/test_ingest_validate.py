@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import SH
+from rdflib.namespace import RDF, SH, SKOS
 from rdflib.term import Node
 
 from maillage.graph.stores.base import Transaction, Upsert
@@ -142,3 +142,56 @@ def test_overlapping_imports_share_one_pause_of_the_collector(tmp_path: Path) ->
     with pytest.raises(ImportRefusedError, match="aucun fichier CSV ou XLSX"):
         import_path(OxigraphStore(None), tmp_path)
     assert gc.isenabled()
+
+
+class ReadSpy:
+    """A store that records the subjects whose triples are read (everything else passed through)."""
+
+    def __init__(self, store: OxigraphStore) -> None:
+        self.store, self.read = store, set()
+
+    def triples(self, subject: Node | None = None, *rest: Node | None) -> object:
+        self.read.add(subject)
+        return self.store.triples(subject, *rest)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.store, name)
+
+
+def partner_chain(*, b_points_back: bool) -> tuple[OxigraphStore, Mapped, list[URIRef]]:
+    """Stored actors b – c – d, partners in a chain (both directions), and a mapped actor a, partner of b."""
+    store = OxigraphStore(None)
+    ensure_reference_data(store)
+    a, b, c, d = (URIRef(f"https://w3id.org/maillage/id/actor/{k}") for k in "abcd")
+    commune = URIRef("https://w3id.org/maillage/id/commune/40312")
+    field = URIRef("https://w3id.org/maillage/concept/field/emploi")
+    kind = URIRef("https://w3id.org/maillage/concept/actor-type/association")
+    graph = URIRef("https://w3id.org/maillage/graph/network")
+
+    def described(actor: URIRef, *partners: URIRef) -> list[tuple[URIRef, URIRef, Node]]:
+        label = Literal(f"Acteur {str(actor)[-1]}")
+        triples = [(actor, RDF.type, MAI.Organisation), (actor, SKOS.prefLabel, label)]
+        triples += [(actor, MAI.actorType, kind), (actor, MAI.field, field), (actor, MAI.basedIn, commune)]
+        return triples + [(actor, MAI.partnerOf, partner) for partner in partners]
+
+    stored = described(b, c, *([a] if b_points_back else [])) + described(c, b, d) + described(d, c)
+    store.add_all((s, p, o, graph) for s, p, o in stored)
+    mapped = Mapped()
+    for s, p, o in described(a, b):
+        mapped.add(s, p, o)  # type: ignore[arg-type]
+    mapped.origin[a] = ("acteurs.csv", "acteurs", 2)
+    return store, mapped, [a, b, c, d]
+
+
+def test_an_edit_reads_its_neighbours_only_and_still_checks_what_they_say() -> None:
+    # a (checked) is partner of b; b is partner of c, c of d. The shapes read, of b, its class (sh:class
+    # mai:Actor on mai:partnerOf) and its link back to a (sh:inversePath mai:partnerOf, sh:equals): b is
+    # read, c and d never (following the links on pulled in most of a 25,000-actor network: 7 s an edit).
+    store, mapped, (a, b, c, d) = partner_chain(b_points_back=True)
+    spy = ReadSpy(store)
+    assert shacl_problems(mapped, spy, workers=1) == []  # type: ignore[arg-type]
+    assert {b, a} <= spy.read and not {c, d} & spy.read
+    # b does not point back to a: the one-sided link is found, on a, from b's stored description.
+    store, mapped, _actors = partner_chain(b_points_back=False)
+    problems = shacl_problems(mapped, store, workers=1)
+    assert [(p.file, p.row, p.rule) for p in problems] == [("acteurs.csv", 2, MESSAGES["partner of"])]
