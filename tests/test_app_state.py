@@ -74,7 +74,8 @@ def test_a_slow_index_is_served_stale_while_one_thread_rebuilds(
 
 def test_an_index_rebuilt_in_the_background_is_served_warm(store: Store) -> None:
     # The public network maxima (what the first synergy request of an index computes: 5.4 s at 25,000
-    # actors, every other synergy request waiting behind it) are ready before the rebuilt index is served.
+    # actors, every other synergy request waiting behind it) and the explorer's default picture are ready
+    # before the rebuilt index is served.
     state = AppState(store=store, stale_after=-1.0)
     first = state.index()
     assert "synergies" not in first.derived  # a build in the request is not warmed: nothing asked yet
@@ -85,6 +86,8 @@ def test_an_index_rebuilt_in_the_background_is_served_warm(store: Store) -> None
     model = fresh.derived["synergies"]
     assert model.maxima == max_scores_cache(first)
     assert {kind for kind, private in model.maxima if not private} == set(KINDS)
+    public = sorted(a.key for a in fresh.actors if a.is_public)  # the sample is drawn whole, actor by actor
+    assert ("graph", tuple(public), False) in fresh.derived["explorer-layouts"]
 
 
 def max_scores_cache(index: NetworkIndex) -> dict[tuple[str, bool], float]:
