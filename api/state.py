@@ -35,17 +35,24 @@ def warm(index: NetworkIndex) -> None:
 
 #: Builds slower than this (seconds) make the index served stale while it is rebuilt in the background.
 STALE_AFTER_SECONDS = 1.0
+#: After a background rebuild (and its warming) that took t seconds, the next one waits REST_RATIO × t —
+#: unless a route waits for its own write (`fresh_index`). Under a steady trickle of writes, rebuilding
+#: back to back kept one core busy and, through the interpreter lock, slowed every request 5×; resting as
+#: long as it built caps that to half the time, for an index at most about twice as stale.
+REST_RATIO = 1.0
 
 
 @dataclass
 class AppState:
     store: Store
     stale_after: float = STALE_AFTER_SECONDS
+    rest_ratio: float = REST_RATIO
     _index: NetworkIndex | None = None
     _build_seconds: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _built: threading.Condition = field(default_factory=threading.Condition)
     _rebuilding: bool = False
+    _hurry: threading.Event = field(default_factory=threading.Event)
 
     def index(self) -> NetworkIndex:
         """The current index: rebuilt here once after each committed write, or — for a network whose
@@ -63,6 +70,7 @@ class AppState:
         `timeout` seconds, then builds itself): what a route serves right after its own write."""
         wanted = self.store.generation
         deadline = time.monotonic() + timeout
+        self._hurry.set()  # a resting rebuild loop starts at once
         with self._built:
             while self._rebuilding and not self._covers(wanted):
                 if not self._built.wait(timeout=max(0.0, deadline - time.monotonic())):
@@ -108,9 +116,14 @@ class AppState:
                 with self._lock:
                     if self._index is not None and self._index.generation == self.store.generation:
                         return
+                    started = time.perf_counter()
                     index = self._timed_build()
                     warm(index)
                     self._install(index)
+                    spent = time.perf_counter() - started
+                if index.generation != self.store.generation:  # written during the build
+                    self._hurry.wait(timeout=spent * self.rest_ratio)
+                self._hurry.clear()
         except Exception:  # the next request starts another rebuild; the stale index keeps serving
             log.exception("Reconstruction de l'index d'analyse en échec")
         finally:

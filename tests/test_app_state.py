@@ -94,3 +94,31 @@ def max_scores_cache(index: NetworkIndex) -> dict[tuple[str, bool], float]:
     """The maxima `max_scores` memoises, computed on `index` (a note changes no score of the sample)."""
     max_scores(index)
     return dict(index.derived["synergies"].maxima)
+
+
+def test_a_background_rebuild_rests_before_the_next_unless_a_route_waits(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    builds: list[int] = []
+
+    def build_then_write(target: Store) -> NetworkIndex:
+        built = build_index(target)
+        builds.append(built.generation)
+        if len(builds) == 2:
+            write(target, "pendant")  # lands while the first background build runs
+        return built
+
+    monkeypatch.setattr(state_module, "build_index", build_then_write)
+    state = AppState(store=store, stale_after=-1.0, rest_ratio=1000.0)  # rests "forever"
+    state.index()
+    write(store, "un")
+    state.index()  # starts the background loop: build 2 reads « un », then « pendant » lands
+    with state._built:
+        assert state._built.wait_for(lambda: len(builds) == 2 and state._index.generation == builds[1], 30)
+    time.sleep(0.5)
+    assert len(builds) == 2  # resting: « pendant » is not built yet
+    assert state.index().generation == builds[1] < store.generation
+    started = time.monotonic()
+    fresh = state.fresh_index(timeout=60)  # a route that wrote: the loop stops resting
+    assert fresh.generation == store.generation and len(builds) == 3
+    assert time.monotonic() - started < 30
