@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from maillage.api.explorer import explorer_picture, explorer_view
 from maillage.graph.index import NetworkIndex, build_index
+from maillage.graph.privacy import PrivacyWatch
 from maillage.graph.stores.base import Store
 from maillage.graph.synergies import max_scores
 
@@ -53,6 +54,7 @@ class AppState:
     _built: threading.Condition = field(default_factory=threading.Condition)
     _rebuilding: bool = False
     _hurry: threading.Event = field(default_factory=threading.Event)
+    _privacy: PrivacyWatch | None = None
 
     def index(self) -> NetworkIndex:
         """The current index: rebuilt here once after each committed write, or — for a network whose
@@ -60,7 +62,11 @@ class AppState:
         current = self._index
         if current is not None and current.generation == self.store.generation:
             return current
-        if current is not None and self._build_seconds > self.stale_after:
+        if (
+            current is not None
+            and self._build_seconds > self.stale_after
+            and not self._privacy_moved(current)
+        ):
             self._rebuild_in_background()
             return current
         return self._build_now()
@@ -92,9 +98,22 @@ class AppState:
 
     def _timed_build(self) -> NetworkIndex:
         start = time.perf_counter()
+        private = self._watch().now()  # read before: a consent withdrawn during the build counts as moved
         index = build_index(self.store)
+        index.derived["private-at-build"] = private
         self._build_seconds = time.perf_counter() - start
         return index
+
+    def _watch(self) -> PrivacyWatch:
+        if self._privacy is None:
+            self._privacy = PrivacyWatch(self.store)
+        return self._privacy
+
+    def _privacy_moved(self, index: NetworkIndex) -> bool:
+        """Whether someone `index` shows as public has become private since it was built: then it is not
+        served stale (`PrivacyWatch`), the request waits for a rebuild."""
+        private = index.derived.get("private-at-build")
+        return not isinstance(private, frozenset) or self._watch().became_private(private)
 
     def _install(self, index: NetworkIndex) -> None:
         with self._built:

@@ -65,3 +65,30 @@ def is_private_actor(store: Store, actor: Subject) -> bool:
     if next(store.triples(actor, RDF.type, MAI.Person), None) is None:
         return False
     return Literal(True) not in {o for _s, _p, o in store.triples(actor, MAI.publicConsent, None)}
+
+
+class PrivacyWatch:
+    """The private persons of `store` now (`private_actors`), read once per store generation — for what
+    serves a copy of the data taken earlier (the API's analysis index, the SPARQL snapshots, both served
+    stale while a slow rebuild runs): such a copy may serve on only while nobody it shows as public has
+    become private since (`became_private`). A person who withdraws consent disappears at once, the
+    readers waiting for the rebuild this time; any other write may be seen a rebuild late.
+
+    Cost: two pattern reads per write (the persons, the consents), none between writes.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._seen: tuple[int, frozenset[Subject]] = (-1, frozenset())
+
+    def now(self) -> frozenset[Subject]:
+        generation, private = self._seen
+        current = self.store.generation
+        if generation != current:
+            private = frozenset(private_actors(self.store))
+            self._seen = (current, private)
+        return private
+
+    def became_private(self, since: frozenset[Subject]) -> bool:
+        """Whether someone is private now who was not in `since` (the private persons of a copy)."""
+        return not self.now() <= since

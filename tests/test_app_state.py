@@ -16,6 +16,7 @@ from maillage.graph.index import NetworkIndex, build_index
 from maillage.graph.stores.base import Store
 from maillage.graph.stores.oxigraph import OxigraphStore
 from maillage.graph.synergies import KINDS, max_scores
+from maillage.ontology.vocab import MAI
 
 GRAPH = URIRef("https://w3id.org/maillage/graph/network/test")
 ACTOR = URIRef("https://w3id.org/maillage/id/actor/atelier-bois")
@@ -122,3 +123,21 @@ def test_a_background_rebuild_rests_before_the_next_unless_a_route_waits(
     fresh = state.fresh_index(timeout=60)  # a route that wrote: the loop stops resting
     assert fresh.generation == store.generation and len(builds) == 3
     assert time.monotonic() - started < 30
+
+
+def test_a_stale_index_is_not_served_once_someone_withdraws_consent(store: Store) -> None:
+    # Maite Etcheverry (an inhabitant of the sample) consented: public in the index. A plain write lets
+    # the stale index serve on; her consent withdrawn, the next request waits for an index hiding her.
+    maite = URIRef("https://w3id.org/maillage/id/actor/hab-maite-etcheverry")
+    state = AppState(store=store, stale_after=-1.0)
+    first = state.index()
+    assert first.actors[first.position["hab-maite-etcheverry"]].is_public
+    write(store, "un")
+    assert state.index() is first
+    with store.transaction() as tx:
+        for quad in store.quads(maite, MAI.publicConsent, None, None):
+            tx.remove(quad)
+            tx.add((maite, MAI.publicConsent, Literal(False), quad[3]))
+    served = state.index()
+    assert served.generation == store.generation
+    assert not served.actors[served.position["hab-maite-etcheverry"]].is_public

@@ -183,6 +183,77 @@ def test_a_write_to_the_store_reaches_the_next_query(tmp_path: Path) -> None:
         endpoint.close()
 
 
+def count_of(endpoint: SparqlEndpoint) -> int:
+    answer = endpoint.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    return int(json.loads(answer.body)["results"]["bindings"][0]["n"]["value"])
+
+
+def test_a_slow_snapshot_is_replaced_in_the_background_from_a_checkpoint(tmp_path: Path) -> None:
+    from maillage.graph.stores.oxigraph import OxigraphStore
+
+    store = OxigraphStore(tmp_path / "oxigraph")
+    # every snapshot counts as slow: after a write, queries keep the previous one while the next is taken
+    endpoint = SparqlEndpoint(store, limits=SparqlLimits(timeout=10), stale_after=-1.0, rest_ratio=0.0)
+    label = (data_iri("actor", "a"), SKOS.prefLabel, Literal("A"), network_graph("n"))
+    try:
+        assert count_of(endpoint) == 0
+        store.add_all([label])
+        assert count_of(endpoint) == 0  # answered at once, from the previous snapshot
+        deadline = time.monotonic() + 120
+        while count_of(endpoint) != 1:
+            assert time.monotonic() < deadline, "le nouvel instantané n'est jamais arrivé"
+            time.sleep(0.2)
+    finally:
+        endpoint.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["oxigraph"]  # the checkpoint is gone
+
+
+def test_the_public_snapshot_is_never_served_stale_once_someone_withdraws_consent(tmp_path: Path) -> None:
+    from maillage.graph.stores.oxigraph import OxigraphStore
+
+    store = OxigraphStore(tmp_path / "oxigraph")
+    person, graph = data_iri("actor", "jeanne"), network_graph("n")
+    consent = (person, MAI.publicConsent, Literal(True), graph)
+    store.add_all(
+        [(person, RDF.type, MAI.Person, graph), (person, SKOS.prefLabel, Literal("Jeanne"), graph), consent]
+    )
+    endpoint = SparqlEndpoint(store, limits=SparqlLimits(timeout=10), stale_after=-1.0, rest_ratio=0.0)
+    names = "SELECT ?l WHERE { ?p <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }"
+
+    def shown() -> list[str]:
+        return [row["l"]["value"] for row in json.loads(endpoint.query(names).body)["results"]["bindings"]]
+
+    try:
+        assert shown() == ["Jeanne"]
+        with store.transaction() as tx:
+            tx.remove(consent)
+            tx.add((person, MAI.publicConsent, Literal(False), graph))
+        assert shown() == []  # at once: the previous snapshot showed her
+    finally:
+        endpoint.close()
+
+
+def test_a_snapshot_taken_apart_keeps_the_privacy_filter(seeded_store: Store, tmp_path: Path) -> None:
+    from maillage.graph._sparql.snapshot import write_snapshot_apart
+    from maillage.graph.stores.oxigraph import OxigraphStore
+
+    assert write_snapshot_apart(OxigraphStore(None), tmp_path / "x.nq", include_private=False) is None
+    store = OxigraphStore(tmp_path / "oxigraph")
+    store.add_all(seeded_store.quads())
+    written = {}
+    for private in (False, True):
+        path = tmp_path / f"{private}.nq"
+        count = write_snapshot_apart(store, path, include_private=private)
+        text = path.read_text("utf-8")
+        assert count == len(text.splitlines())
+        written[private] = text
+    # the person who did not consent, and its secret, only in the animators' snapshot
+    assert all(secret not in written[False] for secret in SECRETS)
+    assert str(DUFAU) not in written[False] and str(DUFAU) in written[True]
+    assert all(secret in written[True] for secret in SECRETS)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["False.nq", "True.nq", "oxigraph"]
+
+
 # --- the protocol and the formats --------------------------------------------------------------------------
 
 
