@@ -18,7 +18,7 @@ from maillage.ingest.collector import paused_collector
 from maillage.ingest.importer import changed_and_around, ensure_reference_data, import_path
 from maillage.ingest.report import ImportRefusedError
 from maillage.ingest.shacl_data import TripleIndex, data_graph
-from maillage.ingest.validate import flat_shapes, shacl_problems
+from maillage.ingest.validate import entity_shapes, flat_shapes, shacl_problems
 from maillage.ontology.vocab import MAI
 from tests.test_ontology import BROKEN_ACTOR, MESSAGES, VALID, actor_with, ontology_and_schemes, parsed
 
@@ -195,3 +195,37 @@ def test_an_edit_reads_its_neighbours_only_and_still_checks_what_they_say() -> N
     store, mapped, _actors = partner_chain(b_points_back=False)
     problems = shacl_problems(mapped, store, workers=1)
     assert [(p.file, p.row, p.rule) for p in problems] == [("acteurs.csv", 2, MESSAGES["partner of"])]
+
+
+def test_concept_shapes_run_only_when_a_concept_is_checked() -> None:
+    # A concept without a French label, a broader concept in another scheme, and an actor whose SIRET is
+    # malformed: the full shapes find the three; the entity shapes (an actor's edit) the actor's only.
+    broken = (
+        actor_with('mai:siret "7328 2932 0000 09"')
+        + """
+<https://w3id.org/maillage/concept/field/local-x> a skos:Concept ;
+    skos:prefLabel "Eremua"@eu ; skos:inScheme mai:fields ;
+    skos:broader <https://w3id.org/maillage/concept/resource/locaux> .
+"""
+    )
+    graph = Graph().parse(data=broken, format="turtle") + ontology_and_schemes()
+    messages = {found[3] for found in results(graph, flat_shapes())[1]}
+    assert messages == {
+        MESSAGES["siret format"],
+        "Chaque concept doit avoir un libellé préféré en français.",
+        "Un concept et son concept plus large doivent appartenir au même schéma.",
+    }
+    assert {found[3] for found in results(graph, entity_shapes())[1]} == {MESSAGES["siret format"]}
+
+
+def test_an_edited_concept_is_still_checked_by_the_concept_shapes() -> None:
+    concept = URIRef("https://w3id.org/maillage/concept/field/local-y")
+    mapped = Mapped()
+    mapped.add(concept, RDF.type, SKOS.Concept)
+    mapped.add(concept, SKOS.prefLabel, Literal("Eremua", lang="eu"))
+    mapped.add(concept, SKOS.inScheme, MAI.fields)
+    mapped.origin[concept] = ("api", None, 0)
+    store = OxigraphStore(None)
+    ensure_reference_data(store)
+    rules = [p.rule for p in shacl_problems(mapped, store, workers=1)]
+    assert rules == ["Chaque concept doit avoir un libellé préféré en français."]
