@@ -23,3 +23,17 @@ def test_the_load_harness_runs_every_scenario_without_an_error(tmp_path: Path) -
     assert mixed["search"] == 20 and mixed["synergies"] == 35 and mixed["write"] == 5
     assert results["scenarios"]["synergies"]["throughput_vs_bare"] > 0
     assert results["table"].splitlines()[0].startswith("| 120 actors, 4 connections |")
+
+
+def test_memory_slopes_are_per_minute_and_judged_on_the_second_half() -> None:
+    from benchmarks.load.run import Sampler, slope_per_minute
+
+    assert slope_per_minute([(0.0, 100.0), (60.0, 110.0), (120.0, 120.0)]) == 10.0  # +10 MiB a minute
+    assert slope_per_minute([(0.0, 100.0)]) == 0.0
+    sampler = Sampler(pid=0)
+    # warming up from 600 to 1,100 MiB in the first two minutes, then flat
+    sampler.samples = [(0.0, 600.0), (60.0, 850.0), (120.0, 1100.0), (180.0, 1100.0), (240.0, 1100.0)]
+    summary = sampler.summary()
+    assert summary["second_half_slope_mib_per_min"] == 0.0
+    # least squares over all: Σ(t−120)(v−950) = 75,000, Σ(t−120)² = 36,000 → 2.083 MiB/s = 125 MiB/min
+    assert summary["slope_mib_per_min"] == 125.0

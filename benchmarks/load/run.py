@@ -144,20 +144,27 @@ class Sampler(threading.Thread):
 
     def summary(self) -> dict[str, Any]:
         values = [mib for _t, mib in self.samples]
-        times = [t for t, _mib in self.samples]
-        n = len(values)
-        slope = 0.0
-        if n >= 2:
-            mean_t, mean_v = sum(times) / n, sum(values) / n
-            spread = sum((t - mean_t) ** 2 for t in times)
-            slope = sum((t - mean_t) * (v - mean_v) for t, v in zip(times, values, strict=True)) / spread * 60
+        half = self.samples[len(self.samples) // 2 :]
         return {
             "first_mib": values[0] if values else None,
             "last_mib": values[-1] if values else None,
             "max_mib": max(values) if values else None,
-            "slope_mib_per_min": round(slope, 2),
+            "slope_mib_per_min": slope_per_minute(self.samples),
+            # the first minutes fill caches and reach the steady state; "flat" is judged on the second half
+            "second_half_slope_mib_per_min": slope_per_minute(half),
             "samples": self.samples,
         }
+
+
+def slope_per_minute(samples: list[tuple[float, float]]) -> float:
+    """The least-squares slope of (seconds, MiB) samples, in MiB per minute (0 for fewer than two)."""
+    n = len(samples)
+    if n < 2:
+        return 0.0
+    mean_t = sum(t for t, _v in samples) / n
+    mean_v = sum(v for _t, v in samples) / n
+    spread = sum((t - mean_t) ** 2 for t, _v in samples)
+    return round(sum((t - mean_t) * (v - mean_v) for t, v in samples) / spread * 60, 2) if spread else 0.0
 
 
 def prepare(size: int, seed: int, folder: Path) -> list[str]:
