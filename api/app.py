@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from maillage import __version__
 from maillage.api.errors import install_error_handlers
 from maillage.api.headers import SecurityHeadersMiddleware
+from maillage.api.limits import BodyLimitMiddleware
 from maillage.api.routers import (
     actors,
     admin,
@@ -84,6 +85,7 @@ def create_app(
     app.state.sparql = SparqlEndpoint(store, limits=sparql_limits, index=app.state.maillage.index)
     install_error_handlers(app)
     app.add_middleware(CSRFMiddleware)
+    app.add_middleware(BodyLimitMiddleware)  # outside the CSRF check, which reads urlencoded forms
     app.add_middleware(SecurityHeadersMiddleware)  # outermost: also on the CSRF refusals
     for router in (
         actors.router,

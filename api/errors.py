@@ -63,7 +63,12 @@ FRAMEWORK_TEXTS = {
     "There was an error parsing the body": "Corps de la requête illisible : JSON mal formé ou imbriqué trop "
     "profondément",
 }
-TITLES = {404: "Page introuvable", 422: "Demande invalide", 405: "Méthode non permise"}
+TITLES = {
+    404: "Page introuvable",
+    405: "Méthode non permise",
+    413: "Envoi trop volumineux",
+    422: "Demande invalide",
+}
 
 
 def error_response(
@@ -84,6 +89,15 @@ def error_response(
     return JSONResponse(error_body(status, message, details), status_code=status)
 
 
+def _shown(value: Any) -> Any:
+    """A refused value as JSON can carry it: a raw body (bytes, sent without a JSON content type) as text,
+    cut to its first 200 characters — it would otherwise make the error answer itself fail (500)."""
+    if isinstance(value, bytes | bytearray):
+        text = bytes(value[:800]).decode("utf-8", errors="replace")
+        return text[:200] + ("…" if len(text) > 200 or len(value) > 800 else "")
+    return value
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(APIError)
     async def api_error(request: Request, error: APIError) -> Response:
@@ -96,7 +110,7 @@ def install_error_handlers(app: FastAPI) -> None:
         details = [
             {
                 "parametre": ".".join(str(part) for part in item["loc"][1:]) or str(item["loc"][0]),
-                "valeur": item.get("input"),
+                "valeur": _shown(item.get("input")),
                 "regle": item["msg"],
             }
             for item in error.errors()

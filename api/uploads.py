@@ -17,7 +17,6 @@ from typing import Any, BinaryIO
 
 from fastapi import HTTPException, Request, Response
 from fastapi.routing import APIRoute
-from starlette.types import Message
 
 from maillage.api.auth import authorize
 from maillage.ingest.importer import MAX_FILE_BYTES
@@ -42,11 +41,13 @@ def too_large(size: int | None = None) -> HTTPException:
 
 
 class UploadRoute(APIRoute):
-    """A route that checks the caller's role, then refuses bodies over `MAX_BODY_BYTES` — before reading them.
+    """A route that checks the caller's role, then the declared ``Content-Length``, before its form is read.
 
-    FastAPI parses a form before it runs the dependencies; this check runs first, so an anonymous or
-    too-large upload is answered (401/403, 413) without the server spooling the body. A declared
-    ``Content-Length`` over the limit is refused at once; a chunked body is counted as it arrives.
+    FastAPI parses a form before it runs the dependencies; these checks run first, so an anonymous or
+    unauthorised upload is answered (401/403) without the server reading the body, and a declared length over
+    `MAX_BODY_BYTES` is answered 413 from the headers alone (the form parser could otherwise refuse a
+    malformed header first). A chunked body is counted as it arrives by
+    `maillage.api.limits.BodyLimitMiddleware`, which gives these routes the same limit.
     Set the role with ``openapi_extra={"x-role": "animator"}``.
     """
 
@@ -59,18 +60,7 @@ class UploadRoute(APIRoute):
             declared = request.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
                 raise too_large(int(declared))
-            received = 0
-            receive = request.receive
-
-            async def counted() -> Message:
-                nonlocal received
-                message = await receive()
-                received += len(message.get("body", b""))
-                if received > MAX_BODY_BYTES:
-                    raise too_large()
-                return message
-
-            return await handler(Request(request.scope, counted))
+            return await handler(request)
 
         return limited
 

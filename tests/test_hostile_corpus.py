@@ -5,8 +5,9 @@ Bolt store; as a query parameter it gets no 5xx and changes nothing.
 Already covered elsewhere, and not repeated here: one hostile name in the pages (tests/test_escaping.py), the
 bad-file corpus and formulas refused on import (tests/test_ingest_corpus.py), upload names and limits
 (tests/test_imports_api.py), CSV neutralisation of one formula (tests/test_export.py), SPARQL text that looks
-like an injection (tests/test_sparql.py). The RDF uploads and oversized bodies are in
-tests/test_hostile_uploads.py.
+like an injection (tests/test_sparql.py). The RDF uploads and oversized uploads are in
+tests/test_hostile_uploads.py, the body limits themselves in tests/test_body_limits.py; here, a body over
+the limit on every write route.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from rdflib import Dataset, Graph
 from rdflib.namespace import DCTERMS, SKOS
 
 from maillage.api.app import create_app
+from maillage.api.uploads import UploadRoute
 from maillage.graph.export import export_chunks, neutralise
 from maillage.graph.index import build_index
 from maillage.graph.stores.base import Store
@@ -38,6 +40,7 @@ from maillage.ingest.report import ImportRefusedError
 from maillage.ontology.iri import data_iri
 
 from .conftest import make_store
+from .public_outputs import app_routes
 from .test_escaping import strings
 from .test_export import read_zip
 
@@ -412,3 +415,41 @@ def test_a_homepage_that_is_not_a_web_address_is_refused_like_on_import(
     )
     assert (len(store), store.generation) == before
     store.close()
+
+
+# --- bodies over the limit (maillage.api.limits) ------------------------------------------------------------
+
+
+def test_a_2_mib_body_on_every_write_route_gets_413_unread_and_changes_nothing(
+    client: TestClient, store: Store
+) -> None:
+    """A JSON write route read a 30 MB body whole, then answered 422; now 413 before reading, everywhere."""
+    before = (len(store), store.generation)
+    routes = sorted(
+        (path, method)
+        for path, route in app_routes(client.app)  # type: ignore[arg-type]
+        for method in route.methods & {"POST", "PUT", "PATCH"}
+        if getattr(route, "body_field", None) is not None and not isinstance(route, UploadRoute)
+    )
+    # 20 JSON API writes and 5 page forms today (3 on the actor's edit page, /taxonomie, /connexion)
+    assert len(routes) >= 25 and {("/api/actors/{actor_id}", "PATCH"), ("/taxonomie", "POST")} <= set(routes)
+    for template, method in routes:
+        path = re.sub(r"\{[^}]+\}", "x", template)
+        kind = "application/json" if path.startswith("/api/") else "application/x-www-form-urlencoded"
+        declared = client.request(method, path, content=b"{" * (2 << 20), headers={"Content-Type": kind})
+        streamed = client.request(
+            method, path, content=(b"{" * 2**16 for _ in range(32)), headers={"Content-Type": kind}
+        )
+        limit = (
+            f"la limite est de 1 Mo (1048576 octets) pour « {path} » ; un fichier s'importe par /api/imports"
+        )
+        for answer, seen in ((declared, "2097152 octets"), (streamed, "plus de 1048576 octets")):
+            assert answer.status_code == 413, (method, path, answer.text[:300])
+            assert answer.json()["error"] == {
+                "status": 413,
+                "code": "trop_volumineux",
+                "message": f"Corps de la requête trop volumineux ({seen}) : {limit}",
+                "details": [],
+            }
+    assert client.get("/api/actors?limit=1").status_code == 200  # still answering
+    assert (len(store), store.generation) == before

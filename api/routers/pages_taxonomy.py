@@ -150,7 +150,8 @@ def add_concept(
     request: Request,
     caller: CallerDep,
     state: StateDep,
-    schema: Annotated[Literal["field", "resource"], Form()],
+    # the form field is « schema », a name pydantic reserves on its models: read it through an alias
+    scheme: Annotated[Literal["field", "resource"], Form(alias="schema")],
     cle: Annotated[str, Form(max_length=100)] = "",
     libelle_fr: Annotated[str, Form(max_length=200)] = "",
     libelle_eu: Annotated[str, Form(max_length=200)] = "",
@@ -166,7 +167,7 @@ def add_concept(
         with edit_errors(), WRITE_LOCK:
             add_local_concept(
                 state.store,
-                schema,
+                scheme,
                 cle.strip(),
                 labels={lang: text.strip() for lang, text in labels.items() if text.strip()},
                 broader=parent or None,
@@ -174,11 +175,11 @@ def add_concept(
             )
     except APIError as error:
         asked = {
-            "schema": schema,
+            "schema": scheme,
             "cle": cle,
             "parent": parent,
             **{f"libelle_{k}": v for k, v in labels.items()},
         }
         return _page(request, state, animator=True, status=error.status, message=error.message, asked=asked)
     key = quote(cle.strip())
-    return RedirectResponse(f"/taxonomie?ajout={key}#{schema}-{key}", status_code=303)
+    return RedirectResponse(f"/taxonomie?ajout={key}#{scheme}-{key}", status_code=303)
