@@ -92,9 +92,14 @@ def matching_actors(index: NetworkIndex, query: ActorQuery) -> list[ActorRecord]
         if key:
             concept_filters.append((narrower_closure(index, key, part), values))
     words = fold(query.q).split() if query.q else []
-    texts = search_texts(index) if words else []
+    rows: Iterable[int] = range(len(index.actors))
+    if words:  # one pass of `in` over the folded texts per word, then the other filters on the rows left
+        texts = search_texts(index)
+        for word in words:
+            rows = [row for row in rows if word in texts[row]]
     found = []
-    for row, actor in enumerate(index.actors):
+    for row in rows:
+        actor = index.actors[row]
         if not actor.is_public:
             continue
         if any(not allowed.intersection(values(actor)) for allowed, values in concept_filters):
@@ -105,10 +110,6 @@ def matching_actors(index: NetworkIndex, query: ActorQuery) -> list[ActorRecord]
             continue
         if query.country and actor.country != query.country.upper():
             continue
-        if words:
-            text = texts[row]
-            if not all(word in text for word in words):
-                continue
         found.append(actor)
     return found
 

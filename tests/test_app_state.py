@@ -10,6 +10,7 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import SKOS
 
+from maillage.api import search
 from maillage.api import state as state_module
 from maillage.api.state import AppState
 from maillage.graph.index import NetworkIndex, build_index
@@ -89,6 +90,7 @@ def test_an_index_rebuilt_in_the_background_is_served_warm(store: Store) -> None
     assert {kind for kind, private in model.maxima if not private} == set(KINDS)
     public = sorted(a.key for a in fresh.actors if a.is_public)  # the sample is drawn whole, actor by actor
     assert ("graph", tuple(public), False) in fresh.derived["explorer-layouts"]
+    assert search._texts is not None and search._texts[0] is fresh  # the search's folded texts
 
 
 def max_scores_cache(index: NetworkIndex) -> dict[tuple[str, bool], float]:
