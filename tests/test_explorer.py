@@ -17,13 +17,14 @@ from maillage.api.explorer import (
     select_actors,
     territory_group,
 )
-from maillage.api.views import community_numbers
+from maillage.api.views import community_numbers, group_colors
 from maillage.graph.index import NetworkIndex, build_index
 from maillage.graph.metrics import centralities
 from maillage.graph.stores.base import Store
 from maillage.graph.stores.oxigraph import OxigraphStore
 from maillage.graph.tokens import TokenStore
 from maillage.viz.aggregate import Group, aggregate_network, count_groups
+from maillage.viz.palette import OTHER_COLOR, colors_for
 
 DEMO = "ressourcerie-lur-berri"
 PRIVATE_NAMES = ("Jean-Baptiste Dufau", "Lucas Lafitte", "hab-jean-baptiste-dufau", "hab-lucas-lafitte")
@@ -227,3 +228,13 @@ def test_the_layout_is_kept_for_the_next_view_of_the_same_actors(index: NetworkI
     again = explorer_picture(index, ExplorerView(couleur="college"))
     assert len(table) == size  # type: ignore[arg-type]
     assert [(n.id, n.x, n.y) for n in first.nodes] == [(n.id, n.x, n.y) for n in again.nodes]
+
+
+def test_group_colours_are_kept_per_index_and_handed_out_as_copies(index: NetworkIndex) -> None:
+    # Kept on the index (counting every actor's group was most of an actor page's time at 25,000 actors);
+    # the colours by country of the sample: two groups, the palette's first two colours in sorted order.
+    first = group_colors(index, "pays")
+    assert first == colors_for(["Espagne", "France"])
+    first["Autres pays"] = OTHER_COLOR  # what `actor_groups` does to its copy
+    assert group_colors(index, "pays") == colors_for(["Espagne", "France"])
+    assert index.derived["group-colors"]["pays"] == colors_for(["Espagne", "France"])
