@@ -101,6 +101,8 @@ class CellReader:
         value: str | None,
         rule: str,
         suggestion: str | None = None,
+        *,
+        missing_concept: str | None = None,
     ) -> None:
         self.out.problems.append(
             Problem(
@@ -111,6 +113,7 @@ class CellReader:
                 value=value,
                 rule=rule,
                 suggestion=suggestion,
+                missing_concept=missing_concept,
             )
         )
 
@@ -132,6 +135,9 @@ class CellReader:
                 )
             )
         if match.concept is None:
+            # No close concept to point to: the fix is to add the missing one (worded here for the command
+            # line; `missing_concept` lets a page word it its own way).
+            missing = scheme if match.suggestion is None else None
             self.problem(
                 table,
                 index,
@@ -141,6 +147,7 @@ class CellReader:
                 match.suggestion
                 or f"voir la liste des concepts : maillage concepts {scheme} ; ou ajoutez celui qui manque : "
                 f"maillage concepts add {scheme} CLÉ --label-fr « … »",
+                missing_concept=missing,
             )
         return match.concept
 

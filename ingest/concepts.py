@@ -25,7 +25,7 @@ from rdflib.namespace import SKOS
 
 from maillage.graph.folding import fold
 from maillage.graph.textsim import stem
-from maillage.ontology.vocab import MAI
+from maillage.ontology.vocab import MAI, ontology_graph
 
 SCHEMES = {
     "field": MAI.fields,
@@ -37,6 +37,23 @@ SCHEMES = {
     "partnership-kind": MAI.partnershipKinds,
     "project-status": MAI.projectStatuses,
 }
+
+
+def scheme_label(scheme: str, *, lang: str = "fr") -> str:
+    """The name of a scheme of `SCHEMES` as it reads inside a sentence: its ``skos:prefLabel`` in `lang`
+    from the ontology, first letter in lower case; the key itself when the ontology has no label in `lang`.
+
+    Messages name a scheme this way so that no one reads the internal key (``resource``) in French text.
+
+    >>> scheme_label("resource"), scheme_label("field"), scheme_label("field", lang="es")
+    ('ressources', "domaines d'activité", 'ámbitos de actividad')
+    """
+    for name in ontology_graph().objects(SCHEMES[scheme], SKOS.prefLabel):
+        if _lang(name) == lang:
+            text = str(name)
+            return text[:1].lower() + text[1:]
+    return scheme
+
 
 #: rapidfuzz ``ratio`` from which a fuzzy match may be accepted: one letter missing or doubled in a word of
 #: seven letters or more (« asociation » → « association », 95), not one word for another of nearly the

@@ -118,9 +118,12 @@ def import_path(
     matcher = matcher_for(store)  # the ontology's schemes and the concepts added locally
     rejected: list[Problem] = []
     plan: Upsert | None = None
+    rows_read: dict[str, int] | None = None
     for _attempt in range(10):  # each round drops the rows that broke a rule, then maps again
         progress("correspondances")
         mapped = SheetMapper(tables, store=store, matcher=matcher).run()
+        if rows_read is None:  # later rounds see the dropped rows as blank: only the first counts the file
+            rows_read = dict(mapped.rows_read)
         plan = None
         if not mapped.problems:
             progress("validation SHACL")
@@ -134,7 +137,7 @@ def import_path(
             break  # a whole sheet or file is wrong: keeping "valid rows" would mean nothing
         rejected += problems
         tables = _without_rows(tables, {(p.file, p.sheet, p.row) for p in problems})
-    report.rows_read = mapped.rows_read
+    report.rows_read = rows_read if rows_read is not None else mapped.rows_read
     report.reviews, report.resolutions = mapped.reviews, mapped.resolutions
     report.problems = rejected + problems
     report.rejected_rows = len({(p.file, p.sheet, p.row) for p in report.problems if p.row is not None})

@@ -14,7 +14,7 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS, XSD
 
 from maillage.graph.stores.base import Store
-from maillage.ingest.concepts import SCHEMES, ConceptMatcher, comparable
+from maillage.ingest.concepts import SCHEMES, ConceptMatcher, comparable, scheme_label
 from maillage.ontology.iri import GRAPH_BASE, IRIError, concept_iri, data_iri
 from maillage.ontology.vocab import ontology_graph
 
@@ -57,9 +57,9 @@ def add_local_concept(
     (French required), `skos:altLabel`s in French, and `skos:broader` (or `skos:topConceptOf`); an
     addition is a `prov:Activity` that generated it (`prov:wasGeneratedBy`, `dct:created`, `dct:source`).
 
-    Raises `LocalConceptError` for an unknown scheme, a bad key, a key or French label already used in the
-    scheme (the import could not tell them apart), a missing French label, an unknown language, or a
-    broader concept outside the scheme.
+    Raises `LocalConceptError` (naming the scheme by its French label, `scheme_label`) for an unknown
+    scheme, a bad key, a key or French label already used in the scheme (the import could not tell them
+    apart), a missing French label, an unknown language, or a broader concept outside the scheme.
 
     >>> from maillage.graph.stores.oxigraph import OxigraphStore
     >>> store = OxigraphStore(None)
@@ -82,19 +82,21 @@ def add_local_concept(
         raise LocalConceptError(f"« {key} » : un libellé français est obligatoire (--label-fr)")
     matcher = matcher_for(store)
     if key in matcher.keys(scheme) or (iri, None, None) in ontology_graph():
-        raise LocalConceptError(f"« {key} » existe déjà dans le schéma « {scheme} »")
+        raise LocalConceptError(f"« {key} » existe déjà dans le schéma « {scheme_label(scheme)} »")
     for text in (labels["fr"], *alt_labels):
         taken = matcher.match(scheme, text)
         if taken.concept is not None and taken.status != "approché":
             raise LocalConceptError(
                 f"« {text} » désigne déjà le concept « {str(taken.concept).rsplit('/', 1)[-1]} » du schéma "
-                f"« {scheme} » (même libellé une fois accents, casse et pluriels ignorés)"
+                f"« {scheme_label(scheme)} » (même libellé une fois accents, casse et pluriels ignorés)"
             )
     parent = None
     if broader is not None:
         parent = concept_iri(scheme, broader) if broader in matcher.keys(scheme) else None
         if parent is None:
-            raise LocalConceptError(f"concept plus large inconnu dans le schéma « {scheme} » : « {broader} »")
+            raise LocalConceptError(
+                f"concept plus large inconnu dans le schéma « {scheme_label(scheme)} » : « {broader} »"
+            )
     moment = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(microsecond=0)
     stamp = Literal(moment.strftime("%Y-%m-%dT%H:%M:%SZ"), datatype=XSD.dateTime)
     run = data_iri("import-run", "concept-" + moment.strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8])

@@ -16,7 +16,11 @@ class Problem:
     row: int | None = None
     column: str | None = None
     value: str | None = None
+    #: How to fix it, worded for the command line (`str`, ``maillage import``, the JSON report).
     suggestion: str | None = None
+    #: The scheme (`field`, `resource`…) that lacks the concept the value names, when adding that concept is
+    #: the fix: each interface then words the fix its own way (the import page links to its taxonomy page).
+    missing_concept: str | None = None
 
     def location(self) -> str:
         parts = [self.file]

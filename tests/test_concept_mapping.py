@@ -217,7 +217,10 @@ def test_local_concept_then_reimport_succeeds_end_to_end(
     listed = runner.invoke(app, ["concepts", "field"])
     assert "sylviculture\tSylviculture\t(ajout local)" in listed.output.splitlines()
     again = runner.invoke(app, ["concepts", "add", "field", "sylviculture", "--label-fr", "Autre"])
-    assert again.exit_code == 1 and "« sylviculture » existe déjà dans le schéma « field »" in again.output
+    assert (
+        again.exit_code == 1
+        and "« sylviculture » existe déjà dans le schéma « domaines d'activité »" in again.output
+    )
 
     done = runner.invoke(app, ["import", str(folder)])
     assert done.exit_code == 0, done.output
@@ -236,14 +239,17 @@ def test_local_concept_then_reimport_succeeds_end_to_end(
 
 def test_local_concept_rules(tmp_path: Path) -> None:
     store = OxigraphStore(None)
-    with pytest.raises(LocalConceptError, match="« emploi » existe déjà dans le schéma « field »"):
+    with pytest.raises(
+        LocalConceptError, match="« emploi » existe déjà dans le schéma « domaines d'activité »"
+    ):
         add_local_concept(store, "field", "emploi", labels={"fr": "Emploi local"})
     with pytest.raises(
         LocalConceptError, match="« Circuits courts » désigne déjà le concept « circuits-courts »"
     ):
         add_local_concept(store, "field", "cc", labels={"fr": "Circuits courts"})
     with pytest.raises(
-        LocalConceptError, match="concept plus large inconnu dans le schéma « field » : « lune »"
+        LocalConceptError,
+        match="concept plus large inconnu dans le schéma « domaines d'activité » : « lune »",
     ):
         add_local_concept(store, "field", "x", labels={"fr": "X"}, broader="lune")
     with pytest.raises(LocalConceptError, match="un libellé français est obligatoire"):

@@ -203,7 +203,7 @@ def test_concepts_are_added_through_the_local_concept_mechanism(
     assert again.status_code == 422
     assert (
         again.json()["error"]["message"]
-        == "Concept refusé : « sylviculture » existe déjà dans le schéma « field »"
+        == "Concept refusé : « sylviculture » existe déjà dans le schéma « domaines d'activité »"
     )
     assert [c["key"] for c in client.get("/api/concepts/field", params={"local": True}).json()["data"]] == [
         "sylviculture"

@@ -107,7 +107,24 @@ def test_malformed_spreadsheet_is_refused_with_one_error_per_problem(store: Stor
         "offres.csv › colonne « ressource » : colonne obligatoire absente "
         "(colonnes du modèle : acteur, ressource, description, quantite)",
     ]
+    # the command-line wording above; the scheme lets a page word the same fix its own way
+    assert [p.missing_concept for p in refused.value.report.problems] == ["field", None, None]
     assert len(store) == before
+
+
+def test_keep_valid_counts_every_row_of_the_file(store: Store, tmp_path: Path) -> None:
+    import_path(store, write(tmp_path / "reseau", reseau=RESEAU))
+    # 2 actor rows; line 3 names a field (« astrologie ») that is not in the taxonomy: it is left out, the
+    # other row is imported. Both rows were read: the count is the file's, not the last round's.
+    actors = (
+        "identifiant,nom,type,domaines,commune,pays\n"
+        "atelier-neuf,Atelier Neuf,association,eco-construction,40312,FR\n"
+        "ferme-test,Ferme Test,association,astrologie,40312,FR\n"
+    )
+    report = import_path(store, write(tmp_path / "in", acteurs=actors), keep_valid=True)
+    assert (report.rows_read, report.created, report.rejected_rows) == ({"acteurs": 2}, 1, 1)
+    assert "lignes lues : acteurs : 2" in report.as_text()
+    assert [(p.row, p.value) for p in report.problems] == [(3, "astrologie")]
 
 
 def test_unknown_concept_gets_a_suggestion(store: Store, tmp_path: Path) -> None:
@@ -119,6 +136,7 @@ def test_unknown_concept_gets_a_suggestion(store: Store, tmp_path: Path) -> None
     (problem,) = refused.value.report.problems
     assert (problem.row, problem.column, problem.value) == (2, "type", "assosiassion")
     assert problem.suggestion == "vouliez-vous dire « association » ?"
+    assert problem.missing_concept is None  # a close concept, not a missing one
 
 
 def test_identifier_rules_are_checked(store: Store, tmp_path: Path) -> None:

@@ -67,7 +67,14 @@ def test_a_dry_run_locates_the_bad_row_and_writes_nothing(site: tuple[TestClient
         "<tr><td>acteurs.csv</td><td>acteurs</td><td>3</td><td>domaines</td><td>astrologie</td>"
         "<td>domaine d&#39;activité inconnu dans la taxonomie</td>"
     )
-    assert row in report.text
+    # the web page words the fix for the web (the command line's « maillage concepts add » is for the CLI)
+    fix = (
+        '<td>ajoutez le concept qui manque sur la page <a href="/taxonomie">Taxonomie</a>, puis renvoyez le '
+        "fichier</td></tr>"
+    )
+    assert row + fix in report.text
+    assert "maillage concepts" not in report.text
+    assert "Un domaine ou une ressource manque" not in report.text  # the row already says it
     assert counts(report.text) == {"cree": 0, "modifie": 0, "inchange": 0, "ecarte": 1}
     assert "Confirmer l'import" not in report.text  # a refused file cannot be confirmed
     assert sorted(store.quads()) == before
@@ -87,6 +94,8 @@ def test_confirming_imports_the_kept_file_once(site: tuple[TestClient, TokenStor
         "ecarte": 1,
     }
     assert "rien n'a encore été écrit" in report.text and sorted(store.quads()) == before
+    # both rows of the file were read, though only one is kept
+    assert "Lignes lues : acteurs 2." in report.text
     confirm = re.search(r'action="(/importer/[\w-]+/confirmer)"', report.text)
     csrf = re.search(r'name="csrf" value="([^"]+)"', report.text)
     assert confirm is not None and csrf is not None
@@ -95,11 +104,30 @@ def test_confirming_imports_the_kept_file_once(site: tuple[TestClient, TokenStor
     done = client.post(confirm.group(1), data={"csrf": csrf.group(1)})
     assert done.status_code == 200 and "Import de « acteurs.csv » terminé" in done.text
     assert counts(done.text) == {"cree": 1, "modifie": 0, "inchange": 0, "ecarte": 1}
+    assert "Lignes lues : acteurs 2." in done.text
     assert client.get("/api/actors?limit=1").json()["count"] == actors + 1
     assert client.get("/api/actors/atelier-neuf").json()["name"] == "Atelier Neuf"
     assert client.get("/api/actors/ferme-test").status_code == 404
     again = client.post(confirm.group(1), data={"csrf": csrf.group(1)}, headers={"Accept": "text/html"})
     assert again.status_code == 404 and "déjà confirmé ou expiré" in again.text
+
+
+def test_a_value_missing_from_a_closed_list_gets_the_list(site: tuple[TestClient, TokenStore, Store]) -> None:
+    client, tokens, _store = site
+    action = log_in(client, tokens)
+    # « zzz » is like no actor type (no candidate over the cut-off): the taxonomy page cannot add one (it
+    # extends fields and resources only), so the page lists the 14 actor types of actor-types.ttl.
+    actors = "identifiant,nom,type,domaines,commune,pays\nx-test,X,zzz,emploi,40312,FR\n"
+    upload = {"fichier": ("acteurs.csv", actors.encode(), "text/csv")}
+    report = client.post(action, files=upload)
+    assert report.status_code == 422
+    assert (
+        "<td>type</td><td>zzz</td><td>type d&#39;acteur inconnu dans la taxonomie</td>"
+        "<td>valeurs admises (types d&#39;acteurs) : association, cae, collectivite, cooperative, "
+        "cooperative-agricole, entreprise, etablissement-public, fondation, habitant, mutuelle, "
+        "recherche-formation, scic, scop, siae</td></tr>"
+    ) in report.text
+    assert "maillage concepts" not in report.text
 
 
 def test_an_upload_without_its_csrf_token_is_refused(site: tuple[TestClient, TokenStore, Store]) -> None:

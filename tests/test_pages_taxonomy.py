@@ -132,9 +132,10 @@ def test_refusals_are_shown_in_french_and_write_nothing(site: tuple[TestClient, 
         },
     )
     assert wrong_parent.status_code == 422
-    assert "concept plus large inconnu dans le schéma « resource » : « emploi »" in html.unescape(
-        wrong_parent.text
-    )
+    # the scheme is named by its French label (ontology/maillage.ttl, mai:resources), not by its key
+    refusal = html.unescape(wrong_parent.text)
+    assert "concept plus large inconnu dans le schéma « ressources » : « emploi »" in refusal
+    assert "« resource »" not in refusal
     no_csrf = client.post("/taxonomie", data={"schema": "field", "cle": "x", "libelle_fr": "X"})
     assert no_csrf.status_code == 403
     assert sorted(store.quads()) == dump

@@ -23,6 +23,10 @@ from maillage.ontology.iri import key_of
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
+SHOWN = 10
+"""Matches the page lists, best first; the heading says how many there are in all. No paging: the verdict
+rests on the best ones, the rest score lower and lower, and the API (`limit` up to 100) gives more."""
+
 
 def concept_choices(index: NetworkIndex, scheme_part: str) -> list[tuple[str, str]]:
     """(key, French label) of every concept of a scheme the index knows, in reading order."""
@@ -85,7 +89,7 @@ def project_check_page(
             )
             try:
                 checked = check_project(
-                    index, proposal, limit=10, territories=store_territories(index, state.store)
+                    index, proposal, limit=SHOWN, territories=store_territories(index, state.store)
                 )
                 result = check_public(index, checked)
             except ProposalError as error:

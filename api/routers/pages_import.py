@@ -25,12 +25,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from maillage.api.auth import Caller, CallerDep, check_role
 from maillage.api.deps import StateDep
 from maillage.api.errors import APIError
+from maillage.api.routers.pages_taxonomy import SCHEMES as TAXONOMY_SCHEMES
 from maillage.api.session import current_session
 from maillage.api.templating import render_page
 from maillage.api.uploads import UploadRoute, safe_filename, too_large, write_upload
-from maillage.graph.stores.base import StoreError
+from maillage.graph.stores.base import Store, StoreError
+from maillage.ingest.concepts import scheme_label
 from maillage.ingest.edit import WRITE_LOCK
 from maillage.ingest.importer import MAX_FILE_BYTES, import_path
+from maillage.ingest.local_concepts import matcher_for
 from maillage.ingest.report import ImportRefusedError, ImportReport
 
 router = APIRouter(tags=["pages"], include_in_schema=False, route_class=UploadRoute)
@@ -102,6 +105,25 @@ def _run(state: StateDep, path: Path, name: str, *, dry_run: bool, keep_valid: b
     return report
 
 
+def concept_fixes(report: ImportReport, store: Store) -> dict[str, object]:
+    """What the page says where the command line would say ``maillage concepts add`` (`Problem.suggestion`).
+
+    A value whose concept is missing (`Problem.missing_concept`) from a scheme the taxonomy page extends
+    (fields, resources) gets a link to that page; one missing from a closed list (actor types, colleges,
+    roles…), which only the command line extends, gets the list's values. Returns the template's
+    ``taxonomy_schemes`` and ``closed_lists`` (scheme → (French name, keys)); the keys are read only when
+    such a problem is there.
+    """
+    closed = sorted(
+        {p.missing_concept for p in report.problems if p.missing_concept}.difference(TAXONOMY_SCHEMES)
+    )
+    matcher = matcher_for(store) if closed else None
+    return {
+        "taxonomy_schemes": list(TAXONOMY_SCHEMES),
+        "closed_lists": {s: (scheme_label(s), matcher.keys(s)) for s in closed} if matcher else {},
+    }
+
+
 @router.get("/importer", response_class=HTMLResponse)
 def import_page(request: Request, caller: CallerDep) -> Response:
     return _animator(request, caller) or render_page(
@@ -166,6 +188,7 @@ def show_dry_run(request: Request, upload_id: str, caller: CallerDep, state: Sta
         report=report,
         upload_id="" if report.refused else upload_id,
         keep_valid=meta["keep_valid"],
+        **concept_fixes(report, state.store),
     )
 
 
@@ -192,5 +215,10 @@ def confirm(
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return render_page(
-        request, "import.html", status_code=422 if report.refused else 200, report=report, upload_id=""
+        request,
+        "import.html",
+        status_code=422 if report.refused else 200,
+        report=report,
+        upload_id="",
+        **concept_fixes(report, state.store),
     )
