@@ -21,6 +21,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from maillage.api.errors import APIError
 from maillage.api.session import current_session
+from maillage.graph.privacy import Audience, audience_of
 from maillage.graph.tokens import ROLE_LABELS, ROLES, TokenStore, role_rank
 
 _bearer = HTTPBearer(
@@ -52,6 +53,16 @@ class Caller:
         (True, False)
         """
         return role_rank(self.role) >= role_rank(role)
+
+    @property
+    def audience(self) -> Audience:
+        """What this caller may see (`maillage.graph.privacy.audience_of` its role): every output that
+        shows data passes it on.
+
+        >>> Caller("member").audience.name, Caller("admin").audience.name
+        ('NETWORK', 'ANIMATORS')
+        """
+        return audience_of(self.role)
 
 
 PUBLIC = Caller("public")

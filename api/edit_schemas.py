@@ -36,6 +36,13 @@ class ActorFields(Body):
     rna: str | None = Field(None, description="Numéro RNA : W et 9 chiffres")
     nif: str | None = Field(None, description="NIF espagnol : 9 caractères")
     public_consent: bool | None = Field(None, description="Personne : consentement à la publication")
+    email: str | None = Field(None, description="Courriel (visible des membres du réseau, jamais du public)")
+    telephone: str | None = Field(
+        None,
+        description="Téléphone, français, espagnol ou international ; enregistré au format +33559123456 "
+        "(visible des membres du réseau, jamais du public)",
+    )
+    internal_note: str | None = Field(None, description="Note interne (animateur·rices seulement)")
 
 
 class ActorCreate(ActorFields):
@@ -56,6 +63,9 @@ class ActorPatch(Body):
     rna: str | None = None
     nif: str | None = None
     public_consent: bool | None = None
+    email: str | None = None
+    telephone: str | None = None
+    internal_note: str | None = None
 
 
 class ActorOut(ActorFields):

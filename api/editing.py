@@ -30,7 +30,7 @@ from maillage.ingest.edit_slots import SlotError
 from maillage.ingest.local_concepts import LocalConceptError
 
 #: What a member may change on its own actor (needs and offers are their own routes).
-MEMBER_ACTOR_FIELDS = frozenset({"description"})
+MEMBER_ACTOR_FIELDS = frozenset({"description", "email", "telephone"})
 
 IfMatchHeader = Annotated[
     str | None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import cast
 
 from rdflib import URIRef
+from rdflib.namespace import SDO
 
 from maillage.api.errors import APIError
 from maillage.api.schemas import (
@@ -27,8 +28,14 @@ from maillage.api.schemas import (
     SynergyPublic,
 )
 from maillage.graph.index import ActorRecord, NetworkIndex, ProjectRecord
+from maillage.graph.privacy import Audience, withheld_properties
+from maillage.graph.stores.base import Store
 from maillage.graph.synergies import SHARED_NEED, Bridge, Pooling, Reason, Synergy
 from maillage.ontology.iri import key_of
+from maillage.ontology.vocab import MAI
+
+#: The contact fields of an actor's detail and the property each reads (their levels are the ontology's).
+CONTACT_FIELDS = {"email": SDO.email, "telephone": SDO.telephone, "internal_note": MAI.internalNote}
 
 
 def label(index: NetworkIndex, concept: URIRef | str | None, lang: str = "fr") -> str:
@@ -109,6 +116,21 @@ def actor_detail(index: NetworkIndex, actor: ActorRecord, lang: str = "fr") -> A
         partners=partners,
         homepage=str(actor.homepage) if actor.homepage else None,
     )
+
+
+def actor_contacts(store: Store, actor: ActorRecord, audience: Audience) -> dict[str, str | None]:
+    """The contact fields of a visible actor that `audience` may see (`maillage.graph.privacy`), the
+    others None. The public may see none of them: its answer reads nothing from the store.
+
+    Cost: one pattern read per field shown, none for the public.
+    """
+    withheld = withheld_properties(audience)
+    found: dict[str, str | None] = dict.fromkeys(CONTACT_FIELDS)
+    for name, prop in CONTACT_FIELDS.items():
+        if prop not in withheld:
+            value = store.value(actor.iri, prop)
+            found[name] = str(value) if value is not None else None
+    return found
 
 
 #: Offerers listed in a pooling reason (the sentence names fewer; `offerers_count` counts them all): at

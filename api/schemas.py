@@ -61,6 +61,12 @@ class ActorDetail(ActorPublic):
     partners: list[str]
     homepage: str | None
     provenance: ProvenancePublic | None = None
+    #: contact details, for the roles that may see them (`maillage.graph.privacy`); null otherwise
+    email: str | None = Field(None, description="Courriel : pour les membres et les animateur·rices")
+    telephone: str | None = Field(
+        None, description="Téléphone (format international) : pour les membres et les animateur·rices"
+    )
+    internal_note: str | None = Field(None, description="Note interne : pour les animateur·rices")
 
 
 class ActorRef(BaseModel):

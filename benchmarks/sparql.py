@@ -28,6 +28,7 @@ from benchmarks.generate import generate_network
 from benchmarks.measure import machine
 from maillage.graph._sparql.snapshot import write_snapshot
 from maillage.graph.index import build_index
+from maillage.graph.privacy import Audience
 from maillage.graph.sparql import SparqlEndpoint, SparqlLimits
 from maillage.graph.stores.oxigraph import OxigraphStore
 
@@ -77,7 +78,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "snapshot.nq"
         started = time.perf_counter()
-        figures["snapshot_quads"] = write_snapshot(store, path, include_private=False, index=index)
+        figures["snapshot_quads"] = write_snapshot(store, path, audience=Audience.PUBLIC, index=index)
         figures["snapshot_write_s"] = time.perf_counter() - started
         baseline = ox.Store()
         baseline.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
@@ -86,7 +87,7 @@ def main() -> None:
     started = time.perf_counter()
     endpoint.query("ASK {}")
     figures["first_query_s"] = time.perf_counter() - started  # snapshot + worker start + one query
-    worker = endpoint._workers[False]
+    worker = endpoint._workers[Audience.PUBLIC]
     figures["worker_rss_mib"] = rss_mib(worker.process.pid)
 
     rows = []

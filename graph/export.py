@@ -1,5 +1,6 @@
 """Exports of the network in every format — RDF (Turtle, N-Triples, JSON-LD, RDF/XML, N-Quads), Gephi
-(GEXF, GraphML), CSV and GeoJSON — public data only unless the caller may see more.
+(GEXF, GraphML), CSV and GeoJSON — what the caller's audience may see (`maillage.graph.privacy`): the
+public by default.
 
 `export_chunks` is the one entry point: the CLI writes its chunks to a file, the API streams them.
 N-Triples, N-Quads, CSV and GeoJSON are produced piece by piece from the store; Turtle, JSON-LD, RDF/XML,
@@ -54,11 +55,12 @@ from maillage.graph._export.selection import (
 )
 from maillage.graph._export.tables import csv_tables, csv_zip_chunks, geojson_chunks, neutralise
 from maillage.graph.index import NetworkIndex, build_index
-from maillage.graph.privacy import private_actors, public_quads
+from maillage.graph.privacy import Audience, private_actors, public_quads
 from maillage.graph.stores.base import Store
 
 __all__ = [
     "ALIGNMENT_GRAPH",
+    "Audience",
     "BY_EXTENSION",
     "CONTEXT_PATH",
     "CONTEXT_VERSION",
@@ -105,7 +107,7 @@ def export_graph(
     store: Store,
     *,
     dataset: str = "reseau",
-    include_private: bool = False,
+    audience: Audience = Audience.PUBLIC,
     aligned: bool = False,
     index: NetworkIndex | None = None,
 ) -> Graph:
@@ -113,9 +115,7 @@ def export_graph(
     check_export(dataset, "turtle")
     if aligned and index is None and dataset in ("reseau", "acteurs"):
         index = build_index(store)
-    quads = dataset_quads(
-        store, dataset=dataset, include_private=include_private, index=index if aligned else None
-    )
+    quads = dataset_quads(store, dataset=dataset, audience=audience, index=index if aligned else None)
     return as_graph(quads)
 
 
@@ -124,7 +124,7 @@ def export_chunks(
     format_name: str,
     *,
     dataset: str = "reseau",
-    include_private: bool = False,
+    audience: Audience = Audience.PUBLIC,
     aligned: bool = False,
     index: NetworkIndex | None = None,
     colors: Mapping[str, str] | None = None,
@@ -139,9 +139,10 @@ def export_chunks(
         A key of `FORMATS` offered by the dataset (`DATASETS[dataset].formats`).
     dataset
         ``reseau`` (everything), ``acteurs``, ``projets`` or ``taxonomie``.
-    include_private
-        Also export the persons who did not consent and what names them: for callers whose role allows
-        it (animators), never for the public.
+    audience
+        Who the export is for (`maillage.graph.privacy.audience_of` a role): the public (default) gets
+        the public properties of the consenting actors, the network also their e-mail and phone, the
+        animators everything, the persons who did not consent included.
     aligned
         Add the schema.org / ESSGlobal triples (`maillage.graph._export.alignment`); the dumps the CLI
         and the API publish are aligned, the plain store content is not.
@@ -161,10 +162,12 @@ def export_chunks(
         index = build_index(store)
     if format_name in INDEX_FORMATS:
         assert index is not None
+        # from the index, which holds no property above public: only the persons' rule applies
+        persons = audience.sees_private_persons
         if format_name == "geojson":
-            yield from geojson_chunks(index, include_private=include_private)
+            yield from geojson_chunks(index, include_private=persons)
             return
-        graph = gephi_graph(index, include_private=include_private, colors=colors)
+        graph = gephi_graph(index, include_private=persons, colors=colors)
         yield gexf_bytes(graph) if format_name == "gexf" else graphml_bytes(graph)
         return
 
@@ -172,7 +175,7 @@ def export_chunks(
         return dataset_quads(
             store,
             dataset=dataset,
-            include_private=include_private,
+            audience=audience,
             provenance=format_name == "nquads",
             index=index if aligned else None,
         )
@@ -180,11 +183,9 @@ def export_chunks(
     if format_name == "csv":
         # the tables are the data as stored: the alignment restates it in other words
         plain = (
-            dataset_quads(store, dataset=dataset, include_private=include_private)
-            if dataset != "taxonomie"
-            else quads()
+            dataset_quads(store, dataset=dataset, audience=audience) if dataset != "taxonomie" else quads()
         )
-        hidden = frozenset() if include_private else private_actors(store)
+        hidden = frozenset() if audience.sees_private_persons else private_actors(store)
         yield from csv_zip_chunks(csv_tables(store, plain, prefixes=PREFIXES, hidden_objects=hidden))
     elif format_name in ("nt", "nquads"):
         yield from line_chunks(quads(), with_graph=format_name == "nquads")
@@ -198,10 +199,8 @@ def serialize(
     format_name: str,
     *,
     dataset: str = "reseau",
-    include_private: bool = False,
+    audience: Audience = Audience.PUBLIC,
     aligned: bool = False,
 ) -> bytes:
     """The whole of `export_chunks` as bytes (tests, small networks, the CLI's standard output)."""
-    return b"".join(
-        export_chunks(store, format_name, dataset=dataset, include_private=include_private, aligned=aligned)
-    )
+    return b"".join(export_chunks(store, format_name, dataset=dataset, audience=audience, aligned=aligned))

@@ -1,10 +1,11 @@
 """The read-only SPARQL endpoint: a query runs on a snapshot of what its caller may see, in a process of
 its own, stopped at a time limit, cut at a result limit.
 
-For each visibility (the public, or the animators who see everything) a worker process holds the
-snapshot in an in-memory Oxigraph store (`maillage.graph._sparql.snapshot`), built from the store —
-Oxigraph or Bolt alike — the first time it is asked for, and again once the store's generation has moved
-on. A public query never runs next to private data: the public worker does not hold any. Queries are
+For each audience (`maillage.graph.privacy.Audience`: the public, the network's members, the animators)
+a worker process holds the snapshot of what that audience may see in an in-memory Oxigraph store
+(`maillage.graph._sparql.snapshot`), built from the store — Oxigraph or Bolt alike — the first time that
+audience asks, and again once the store's generation has moved on. A query never runs next to data its
+caller may not see: the public worker holds no e-mail, the members' worker no internal note. Queries are
 evaluated by processes forked from that worker (`maillage.graph._sparql.zygote`), kept between queries,
 fenced by a memory limit and a ban on opening files or sockets, each query under a wall-clock alarm that
 ends its evaluator — replaced by a new fork, with no reload (`maillage.graph._sparql.child`). Each query
@@ -44,7 +45,7 @@ from maillage.graph._sparql.description import service_description
 from maillage.graph._sparql.formats import RESULT_FORMATS, ResultFormat
 from maillage.graph._sparql.model import SparqlAnswer, SparqlError, SparqlLimits
 from maillage.graph._sparql.wire import WireError, read_frame, send_frame
-from maillage.graph.privacy import PrivacyWatch
+from maillage.graph.privacy import Audience, PrivacyWatch
 from maillage.graph.stores.base import Store
 
 if TYPE_CHECKING:
@@ -187,7 +188,7 @@ def out_of_memory(limits: SparqlLimits) -> SparqlError:
     )
 
 
-def _close_workers(workers: dict[bool, Worker], retired: list[Worker], wait: float) -> None:
+def _close_workers(workers: dict[Audience, Worker], retired: list[Worker], wait: float) -> None:
     """Close every worker, then wait for each to end (at most `wait` seconds) before killing it."""
     everyone = [*workers.values(), *retired]
     workers.clear()
@@ -215,8 +216,9 @@ class SparqlEndpoint:
     (`snapshot.write_snapshot_apart`) — and installs it; after each it rests `rest_ratio` times as long
     before the next, writes meanwhile folded in. A query may so answer from data some tens of seconds old
     on a large network under writes (at 25,000 actors a snapshot takes about 40 s), as public query
-    services do (Wikidata's lags minutes) — except after someone has become private: the public snapshot
-    is then never served stale (`maillage.graph.privacy.PrivacyWatch`), queries wait for the new one.
+    services do (Wikidata's lags minutes) — except after someone has become private: the public and
+    network snapshots are then never served stale (`maillage.graph.privacy.PrivacyWatch`), queries wait
+    for the new one.
     """
 
     def __init__(
@@ -231,13 +233,13 @@ class SparqlEndpoint:
         self.store = store
         self.limits = limits or SparqlLimits()
         self._index = index
-        self._workers: dict[bool, Worker] = {}
+        self._workers: dict[Audience, Worker] = {}  # started at an audience's first query
         self._retired: list[Worker] = []  # closed, maybe still finishing queries
-        self._locks = {False: threading.Lock(), True: threading.Lock()}
+        self._locks = {audience: threading.Lock() for audience in Audience}
         self.stale_after = stale_after
         self.rest_ratio = rest_ratio
-        self._build_seconds: dict[bool, float] = {}
-        self._refreshing: set[bool] = set()
+        self._build_seconds: dict[Audience, float] = {}
+        self._refreshing: set[Audience] = set()
         self._refresh_lock = threading.Lock()
         self._closed = threading.Event()
         self._privacy = PrivacyWatch(store)
@@ -250,13 +252,13 @@ class SparqlEndpoint:
         self,
         text: str,
         *,
-        include_private: bool = False,
+        audience: Audience = Audience.PUBLIC,
         accept: str = "",
         format_name: str | None = None,
         default_graphs: Sequence[str] = (),
         named_graphs: Sequence[str] = (),
     ) -> SparqlAnswer:
-        """Evaluate a query on the snapshot the caller may see (`include_private`: an animator's).
+        """Evaluate a query on the snapshot of what `audience` may see (the caller's role's audience).
 
         Parameters
         ----------
@@ -297,7 +299,7 @@ class SparqlEndpoint:
         }
         for _attempt in range(3):
             # The snapshot is (re)built before a slot is taken: its building occupies no evaluator.
-            worker = self._worker(include_private)
+            worker = self._worker(audience)
             if not self._slots.acquire(timeout=self.limits.timeout):
                 raise SparqlError(
                     503,
@@ -328,23 +330,24 @@ class SparqlEndpoint:
             raise out_of_memory(self.limits)
         raise SparqlError(status, header["message"])
 
-    def _worker(self, include_private: bool) -> Worker:
-        """The worker holding the current snapshot for this visibility: started or replaced here if needed,
+    def _worker(self, audience: Audience) -> Worker:
+        """The worker holding the current snapshot for this audience: started or replaced here if needed,
         or — when snapshots are slow — the previous one while a background thread takes the next."""
         generation = self.store.generation
-        current = self._workers.get(include_private)
+        current = self._workers.get(audience)
         if current is not None and current.alive and current.generation != generation:
-            slow = self._build_seconds.get(include_private, 0.0) > self.stale_after
-            if slow and (include_private or not self._privacy.became_private(current.private)):
-                self._refresh_in_background(include_private)
+            slow = self._build_seconds.get(audience, 0.0) > self.stale_after
+            fresh_enough = audience.sees_private_persons or not self._privacy.became_private(current.private)
+            if slow and fresh_enough:
+                self._refresh_in_background(audience)
                 return current
-        with self._locks[include_private]:
-            current = self._workers.get(include_private)
+        with self._locks[audience]:
+            current = self._workers.get(audience)
             if current is not None and current.alive and current.generation == generation:
                 return current
-            return self._install(include_private, self._start_worker(include_private, apart=False))
+            return self._install(audience, self._start_worker(audience, apart=False))
 
-    def _start_worker(self, include_private: bool, *, apart: bool) -> Worker:
+    def _start_worker(self, audience: Audience, *, apart: bool) -> Worker:
         """A worker on a snapshot taken now (`apart`: in a process of its own when the store allows)."""
         from maillage.graph._sparql.snapshot import write_snapshot, write_snapshot_apart
         from maillage.graph.index import build_index
@@ -356,23 +359,21 @@ class SparqlEndpoint:
         folder = Path(tempfile.mkdtemp(prefix="maillage-sparql-"))
         try:
             path = folder / "snapshot.nq"
-            written = (
-                write_snapshot_apart(self.store, path, include_private=include_private) if apart else None
-            )
+            written = write_snapshot_apart(self.store, path, audience=audience) if apart else None
             if written is None:
                 index = self._index() if self._index is not None else build_index(self.store)
-                write_snapshot(self.store, path, include_private=include_private, index=index)
+                write_snapshot(self.store, path, audience=audience, index=index)
             fresh = Worker(path, generation=generation, limits=self.limits)
             fresh.private = private
         finally:
             shutil.rmtree(folder, ignore_errors=True)
-        self._build_seconds[include_private] = time.perf_counter() - started
+        self._build_seconds[audience] = time.perf_counter() - started
         return fresh
 
-    def _install(self, include_private: bool, fresh: Worker) -> Worker:
+    def _install(self, audience: Audience, fresh: Worker) -> Worker:
         """Serve `fresh` from now on; the worker it replaces ends once its running queries have."""
-        current = self._workers.get(include_private)
-        self._workers[include_private] = fresh
+        current = self._workers.get(audience)
+        self._workers[audience] = fresh
         if current is not None:
             current.close()
             self._retired.append(current)
@@ -381,30 +382,30 @@ class SparqlEndpoint:
             _close_workers(self._workers, self._retired, 0.0)
         return fresh
 
-    def _refresh_in_background(self, include_private: bool) -> None:
+    def _refresh_in_background(self, audience: Audience) -> None:
         with self._refresh_lock:
-            if include_private in self._refreshing or self._closed.is_set():
+            if audience in self._refreshing or self._closed.is_set():
                 return
-            self._refreshing.add(include_private)
-        name = f"maillage-sparql-{'private' if include_private else 'public'}"
-        threading.Thread(target=self._refresh_loop, args=(include_private,), name=name, daemon=True).start()
+            self._refreshing.add(audience)
+        name = f"maillage-sparql-{audience.name.lower()}"
+        threading.Thread(target=self._refresh_loop, args=(audience,), name=name, daemon=True).start()
 
-    def _refresh_loop(self, include_private: bool) -> None:
+    def _refresh_loop(self, audience: Audience) -> None:
         """Take snapshots until one matches the store, resting between two (`rest_ratio`)."""
         try:
             while not self._closed.is_set():
-                with self._locks[include_private]:
-                    current = self._workers.get(include_private)
+                with self._locks[audience]:
+                    current = self._workers.get(audience)
                     if current is not None and current.alive and current.generation == self.store.generation:
                         return
-                    fresh = self._install(include_private, self._start_worker(include_private, apart=True))
+                    fresh = self._install(audience, self._start_worker(audience, apart=True))
                 if fresh.generation != self.store.generation:
-                    self._closed.wait(self._build_seconds[include_private] * self.rest_ratio)
+                    self._closed.wait(self._build_seconds[audience] * self.rest_ratio)
         except Exception:  # the stale snapshot keeps serving; the next query starts another refresh
             log.exception("Nouvel instantané SPARQL en échec")
         finally:
             with self._refresh_lock:
-                self._refreshing.discard(include_private)
+                self._refreshing.discard(audience)
 
     def close(self) -> None:
         """Stop the workers: each ends once its running queries have (killed past the time limit)."""

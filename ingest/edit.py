@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.namespace import PROV, XSD
 
+from maillage.graph.privacy import Audience, audience_of, withheld_properties
 from maillage.graph.stores.base import Quad, Store, Upsert, raw_object
 from maillage.graph.stores.nquads import format_quad
 from maillage.ingest.cells import Mapped, Triple
@@ -139,20 +140,26 @@ def data_quads(store: Store, subjects: Iterable[URIRef]) -> list[Quad]:
     return found
 
 
-def etag_of(quads: Iterable[Quad]) -> str | None:
-    """A strong ETag of some quads: the SHA-256 of their sorted N-Quads lines (None for no quad).
+def etag_of(quads: Iterable[Quad], *, audience: Audience = Audience.PUBLIC) -> str | None:
+    """A strong ETag of some quads, as `audience` may see them: the SHA-256 of their sorted N-Quads lines
+    (None for no quad).
 
     The same content gives the same tag in any process and on either store (both read back the same
-    lexical forms); provenance is left out, so writing the same values again keeps the tag.
+    lexical forms); provenance is left out, so writing the same values again keeps the tag. The values
+    `audience` may not see (`maillage.graph.privacy`: a phone for the public) are left out too: the tag
+    is an unkeyed hash, and one that moved with a phone number would let anyone test guesses of it
+    offline. So each audience has its own tag, and a write compares the tag at its author's audience.
 
     >>> from rdflib import URIRef, Literal
     >>> etag_of([(URIRef("urn:a"), URIRef("urn:p"), Literal("x"), URIRef("urn:g"))])
     '"4c8b8446dc0ba5149c5dac9fafa44735"'
     """
+    withheld = withheld_properties(audience)
     lines = sorted(
         {
             format_quad((str(s), str(p), raw_object(o), str(g)))  # type: ignore[arg-type]
             for s, p, o, g in quads
+            if p not in withheld
         }
     )
     if not lines:
@@ -182,9 +189,10 @@ def apply_edit(
     Raises `NotFoundError`, `ConflictError`, `PreconditionFailedError`, `ForbiddenFieldsError` (from
     `build`) or `EditRefusedError`; the store is then unchanged.
     """
+    audience = audience_of(author.role)
     with WRITE_LOCK:
         before = data_quads(store, scope())
-        current = etag_of(before)
+        current = etag_of(before, audience=audience)
         if exists and current is None:
             raise NotFoundError(f"{what} n'existe pas")
         if not exists and current is not None:
@@ -208,7 +216,7 @@ def apply_edit(
             return EditResult(current, changed=False)
         _record(store, plan, edit, author=author, now=now)
         store.commit(plan.transaction)
-        return EditResult(etag_of(data_quads(store, scope())), changed=True)
+        return EditResult(etag_of(data_quads(store, scope()), audience=audience), changed=True)
 
 
 def unencodable_text(edit: Edit) -> list[FieldProblem]:

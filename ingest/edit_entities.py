@@ -16,6 +16,7 @@ from typing import Any
 from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG
 
+from maillage.graph.privacy import Audience
 from maillage.graph.stores.base import Quad, Store
 from maillage.ingest.cells import Triple
 from maillage.ingest.edit import (
@@ -98,9 +99,10 @@ def scope_of(store: Store, kind: str, key: str) -> list[URIRef]:
     return [iri, *sorted(owned)]
 
 
-def entity_etag(store: Store, kind: str, key: str) -> str | None:
-    """The current version of an entity (None when it does not exist)."""
-    return etag_of(data_quads(store, scope_of(store, kind, key)))
+def entity_etag(store: Store, kind: str, key: str, *, audience: Audience = Audience.PUBLIC) -> str | None:
+    """The current version of an entity as `audience` sees it (None when it does not exist): what a
+    writer of that audience sends back in ``If-Match`` (`maillage.ingest.edit.etag_of`)."""
+    return etag_of(data_quads(store, scope_of(store, kind, key)), audience=audience)
 
 
 def read_entity(store: Store, kind: str, key: str) -> dict[str, Any] | None:
@@ -123,12 +125,16 @@ def save_entity(
     create: bool,
     replace: bool,
     allowed: set[str] | None = None,
+    hidden: Collection[str] = (),
 ) -> EditResult:
     """Create (`create`), replace (`replace`: PUT, absent fields are removed) or patch an entity.
 
     `changes` are API values of the kind's `Form` (an actor also takes ``country``: FR or ES). `allowed`
     limits the fields the caller may change (a member: its description); changing another raises
-    `ForbiddenFieldsError`. Raises as `apply_edit` does; `SlotError` for a key that cannot be an IRI.
+    `ForbiddenFieldsError`. `hidden` names the fields the caller may not see (`withheld_fields`, a
+    member: the internal note): they keep their values, read under the write lock — a replace does not
+    erase what its author could not read — and a value sent for one raises `ForbiddenFieldsError`.
+    Raises as `apply_edit` does; `SlotError` for a key that cannot be an IRI.
     """
     form = FORMS[kind]
     iri = entity_iri(kind, key)
@@ -144,6 +150,12 @@ def save_entity(
         current = read_values(form, mine) if mine else {}
         start = {} if (replace or create) else current
         new = {**{s.name: [] if s.many else None for s in form.slots}, **start, **changes}
+        if asked := sorted(n for n in hidden if changes.get(n) is not None):
+            raise ForbiddenFieldsError(
+                f"Champ(s) réservé(s) aux animateur·rices : {', '.join(asked)} ; ne les envoyez pas", asked
+            )
+        for name in hidden:
+            new[name] = current.get(name)
         if kind == "actor":
             new["country"] = (new.get("country") or "FR").upper()
             moved = "commune" in changes and changes["commune"] != current.get("commune")

@@ -16,14 +16,16 @@ from typing import Any
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, SDO, SKOS, XSD
 
+from maillage.graph.privacy import Audience, withheld_properties
 from maillage.ingest.cells import WEB_ADDRESS, Triple
+from maillage.ingest.contacts import ContactError, normalise_email, normalise_phone
 from maillage.ingest.territories import places
 from maillage.ontology.iri import IRIError, concept_iri, data_iri, key_of, split_data_iri
 from maillage.ontology.literals import decimal_literal
 from maillage.ontology.vocab import GEO, MAI
 
 #: Kinds of slot values (see `Slot`).
-TEXT, FRENCH, CONCEPT, ENTITY, PLACE, TERRITORY, DATE, DECIMAL, BOOLEAN, WEB = (
+TEXT, FRENCH, CONCEPT, ENTITY, PLACE, TERRITORY, DATE, DECIMAL, BOOLEAN, WEB, EMAIL, PHONE = (
     "text",
     "french",
     "concept",
@@ -34,6 +36,8 @@ TEXT, FRENCH, CONCEPT, ENTITY, PLACE, TERRITORY, DATE, DECIMAL, BOOLEAN, WEB = (
     "decimal",
     "boolean",
     "web",
+    "email",
+    "phone",
 )
 
 
@@ -89,6 +93,10 @@ ACTOR = Form(
         Slot("rna", MAI.rna, TEXT),
         Slot("nif", MAI.nif, TEXT),
         Slot("public_consent", MAI.publicConsent, BOOLEAN),
+        # seen by the network (e-mail, phone) or the animators (note) only: `maillage.graph.privacy`
+        Slot("email", SDO.email, EMAIL),
+        Slot("telephone", SDO.telephone, PHONE),
+        Slot("internal_note", MAI.internalNote, TEXT),
     ),
 )
 NEED = Form(
@@ -140,6 +148,17 @@ PARTNERSHIP = Form(
 FORMS = {form.kind: form for form in (ACTOR, NEED, OFFER, PROJECT, PARTICIPATION, PARTNERSHIP)}
 
 
+def withheld_fields(form: Form, audience: Audience) -> frozenset[str]:
+    """The fields of `form` whose values `audience` may not see (`maillage.graph.privacy`): left out of
+    what it reads, kept as they are by what it writes.
+
+    >>> sorted(withheld_fields(ACTOR, Audience.PUBLIC)), sorted(withheld_fields(ACTOR, Audience.NETWORK))
+    (['email', 'internal_note', 'telephone'], ['internal_note'])
+    """
+    withheld = withheld_properties(audience)
+    return frozenset(slot.name for slot in form.slots if slot.predicate in withheld)
+
+
 class SlotError(ValueError):
     """A value cannot become a term (a key with a space, an unknown territory code); says which rule."""
 
@@ -186,6 +205,11 @@ def term_of(slot: Slot, value: Any, *, country: str | None = None) -> URIRef | L
         if not WEB_ADDRESS.fullmatch(str(text)):  # the importer's rule: a 500 and a javascript: link before
             raise SlotError(slot.name, str(value), "adresse web invalide (elle commence par https://)")
         return URIRef(str(text))
+    if slot.kind in (EMAIL, PHONE):
+        try:
+            return Literal(normalise_email(str(text)) if slot.kind == EMAIL else normalise_phone(str(text)))
+        except ContactError as error:
+            raise SlotError(slot.name, str(value), f"{error.rule} ({error.hint})") from None
     if slot.kind == FRENCH:
         return Literal(str(text), lang="fr")
     if slot.name in ("siret", "rna", "nif"):

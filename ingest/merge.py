@@ -23,7 +23,7 @@ import uuid
 from dataclasses import dataclass
 
 from rdflib import RDF, RDFS, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, SKOS, XSD
+from rdflib.namespace import DCTERMS, PROV, SDO, SKOS, XSD
 
 from maillage.graph.stores.base import Object, Store, Transaction
 from maillage.ontology.iri import GRAPH_BASE, IRIError, data_iri, key_of, provenance_graph
@@ -42,6 +42,9 @@ SINGLE_VALUED = (
     MAI.siren,
     MAI.rna,
     MAI.nif,
+    SDO.email,
+    SDO.telephone,
+    MAI.internalNote,
 )
 _PROVENANCE = GRAPH_BASE + "provenance/"
 _NETWORK = GRAPH_BASE + "network/"

@@ -6,6 +6,7 @@ from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, SDO, SKOS
 
 from maillage.ingest.cells import FALSE_WORDS, PERSON_TYPES, TRUE_WORDS, WEB_ADDRESS, CellReader, split_cell
+from maillage.ingest.contacts import ContactError, normalise_email, normalise_phone
 from maillage.ingest.readers.table import Table
 from maillage.ingest.sources.schemes import NAF_SCHEME, naf_code, naf_iri
 from maillage.ingest.territories import epci_sirens, places
@@ -57,6 +58,7 @@ class RowMapper(CellReader):
                 table, index, "site_web", homepage, "adresse web invalide", "elle commence par https://"
             )
         naf = self._naf(table, index, row)  # sources helper: one column, kept apart from the rest
+        contacts = self._contacts(table, index, row)
         if len(self.out.problems) > before or iri is None or actor_type is None or located is None:
             return
         is_person = actor_type.rsplit("/", 1)[-1] in PERSON_TYPES
@@ -82,7 +84,29 @@ class RowMapper(CellReader):
             self.out.add(iri, MAI.publicConsent, Literal(consent in TRUE_WORDS))
         if naf is not None:
             self.out.add(iri, ORG.classification, naf)
+        for predicate, value in contacts:
+            self.out.add(iri, predicate, Literal(value))
         self.source(iri, table, index)
+
+    def _contacts(self, table: Table, index: int, row: dict[str, str]) -> list[tuple[URIRef, str]]:
+        """The e-mail and phone (checked and normalised, `maillage.ingest.contacts`) and the internal note
+        of an actor row; each unreadable value is a problem."""
+        found: list[tuple[URIRef, str]] = []
+        for column, predicate, normalise in (
+            ("courriel", SDO.email, normalise_email),
+            ("telephone", SDO.telephone, normalise_phone),
+        ):
+            text = row.get(column, "").strip()
+            if not text:
+                continue
+            try:
+                found.append((predicate, normalise(text)))
+            except ContactError as error:
+                self.problem(table, index, column, row[column], error.rule, error.hint)
+        note = row.get("note_interne", "").strip()
+        if note:
+            found.append((MAI.internalNote, note))
+        return found
 
     def _naf(self, table: Table, index: int, row: dict[str, str]) -> URIRef | None:
         """The NAF rév. 2 sub-class of the « code_naf » column (checked against the scheme when loaded)."""

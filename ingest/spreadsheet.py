@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rdflib import RDF, URIRef
-from rdflib.namespace import DCTERMS, FOAF, ORG, SKOS
+from rdflib.namespace import DCTERMS, FOAF, ORG, SDO, SKOS
 
 from maillage.ingest.cells import FORMULA, Mapped, is_key, parse_date
 from maillage.ingest.readers.table import Table
@@ -19,6 +19,9 @@ from maillage.ontology.iri import data_iri
 from maillage.ontology.vocab import GEO, MAI
 
 __all__ = ["FORMULA", "Mapped", "SheetMapper", "parse_date"]
+
+#: The columns of the actors sheet that own their property only when the file has them.
+CONTACT_COLUMNS = (("courriel", SDO.email), ("telephone", SDO.telephone), ("note_interne", MAI.internalNote))
 
 
 class SheetMapper(RowMapper):
@@ -187,3 +190,9 @@ class SheetMapper(RowMapper):
                     MAI.publicConsent,
                     DCTERMS.source,
                 )
+                # contacts are also written through the API by the members themselves: a file without
+                # their column (an older template) leaves them as they are
+                actors = by_sheet.get("acteurs")
+                for column, predicate in CONTACT_COLUMNS:
+                    if actors is not None and column in actors.header:
+                        self.out.manage(subject, predicate)

@@ -56,6 +56,10 @@ SHEETS: tuple[Sheet, ...] = (
             _c("latitude", "lat"),
             _c("longitude", "lon", "long"),
             _c("consentement_public", "public_consent"),
+            # contact details, seen by the network's members only; the note, by the animators only
+            _c("courriel", "email", "e-mail", "mail", "adresse_electronique"),
+            _c("telephone", "téléphone", "phone", "tel", "tél"),
+            _c("note_interne", "note interne", "internal_note"),
         ),
         ("actors", "membres", "members"),
     ),

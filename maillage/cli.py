@@ -105,7 +105,7 @@ def template(
     from maillage.ingest.importer import read_tables
     from maillage.ingest.readers.table import Table
     from maillage.ingest.readers.xlsx import write_xlsx
-    from maillage.ingest.template import SHEETS
+    from maillage.ingest.template import SHEETS, SHEETS_BY_NAME
 
     if output.suffix.lower() != ".xlsx":
         fail(f"{output} : le modèle s'écrit en .xlsx")
@@ -114,6 +114,10 @@ def template(
         if empty
         else read_tables(SAMPLE)
     )
+    for table in tables:  # the sample leaves some columns out (contacts): the model shows them all
+        sheet = SHEETS_BY_NAME.get(table.sheet)
+        if sheet is not None:
+            table.header += [name for name in sheet.column_names() if name not in table.header]
     try:
         output.write_bytes(write_xlsx(tables))
     except OSError as error:

@@ -117,6 +117,10 @@ def test_template_writes_a_workbook_that_imports(data_dir: Path, tmp_path: Path)
         "partenariats",
     ]
     assert all(t.rows == [] for t in sheets)
+    # the filled model shows the contact columns the sample leaves empty, as the empty one does
+    workbook = read_xlsx(filled.read_bytes(), name="modele.xlsx")
+    for actors in (next(t for t in workbook if t.sheet == "acteurs"), sheets[1]):
+        assert actors.header[-3:] == ["courriel", "telephone", "note_interne"]
 
 
 def test_concepts_lists_keys_and_french_labels() -> None:

@@ -308,6 +308,9 @@ def test_create_then_delete_an_actor(client: TestClient, store: Store, tokens: T
         "rna": None,
         "nif": None,
         "public_consent": None,
+        "email": None,
+        "telephone": None,
+        "internal_note": None,
     }
     public = client.get("/api/actors/scop-txalupa")
     assert (

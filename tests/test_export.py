@@ -41,7 +41,7 @@ from maillage.graph.export import (
     serialize,
 )
 from maillage.graph.index import build_index
-from maillage.graph.privacy import private_actors
+from maillage.graph.privacy import Audience, private_actors
 from maillage.graph.stores.base import Store
 from maillage.graph.stores.oxigraph import OxigraphStore
 from maillage.ingest.importer import import_path
@@ -297,7 +297,7 @@ def test_no_export_contains_a_private_inhabitant(seeded_store: Store) -> None:
     ]
     assert leaks == []
     # the scan does find them when private data is asked for (an animator's export)
-    private = joined(seeded_store, "turtle", include_private=True)
+    private = joined(seeded_store, "turtle", audience=Audience.ANIMATORS)
     assert all(secret.encode() in private for secret in SECRETS)
 
 

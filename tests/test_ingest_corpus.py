@@ -30,7 +30,9 @@ EXPECTED: dict[str, list[tuple[int | None, str | None, str]]] = {
         (2, None, "guillemets mal fermés ou mal placés (',' expected after '\"')")
     ],
     "acteurs-colonne-manquante.csv": [(None, "domaines", "colonne obligatoire absente")],
-    "acteurs-colonne-en-trop.csv": [(None, "telephone", "colonne inconnue du modèle d'import")],
+    "acteurs-colonne-en-trop.csv": [(None, "fax", "colonne inconnue du modèle d'import")],
+    "acteurs-courriel.csv": [(2, "courriel", "adresse électronique invalide")],  # no dotted domain
+    "acteurs-telephone.csv": [(2, "telephone", "numéro de téléphone illisible")],  # 8 digits
     "acteurs-doublon.csv": [(3, None, "doublon de la ligne 2")],
     "acteurs-siret-luhn.csv": [(2, "siret", "SIRET invalide : la clé de contrôle (Luhn) ne correspond pas")],
     "acteurs-siret-longueur.csv": [(2, "siret", "SIRET invalide : 14 chiffres attendus")],

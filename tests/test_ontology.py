@@ -119,7 +119,7 @@ EXPECTED_BROADER: dict[URIRef, dict[str, str]] = {
 CLASSES = [
     "Actor", "Organisation", "Person", "Network", "Membership", "Project", "Participation", "Partnership",
     "ResourceStatement", "Offer", "Need", "Territory", "Commune", "EPCI", "Departement", "Municipio",
-    "Provincia", "Region", "Country",
+    "Provincia", "Region", "Country", "VisibilityLevel",
 ]
 OBJECT_PROPERTIES = [
     "actorType", "field", "basedIn", "offers", "needs", "partnerOf", "college", "territory", "status",
@@ -128,8 +128,10 @@ OBJECT_PROPERTIES = [
 ]
 DATATYPE_PROPERTIES = [
     "siret", "siren", "rna", "nif", "publicConsent", "charterSigned", "quantity", "inseeCode", "ineCode",
-    "sirenCode", "postalCode", "population", "epciType",
+    "sirenCode", "postalCode", "population", "epciType", "internalNote",
 ]
+ANNOTATION_PROPERTIES = ["visibility"]
+VISIBILITY_LEVELS = ["VisibilityPublic", "VisibilityNetwork", "VisibilityAnimators"]
 SCHEME_NAMES = [
     "fields", "resources", "actorTypes", "colleges", "membershipRoles", "participationRoles",
     "partnershipKinds", "projectStatuses",
@@ -166,6 +168,14 @@ MESSAGES = {
     "description": (
         "La description d'un acteur doit être un texte avec sa langue, une seule par langue "
         "(colonne « description »)."),
+    "email": (
+        "Le courriel d'un acteur doit être une seule adresse de la forme nom@domaine.fr, sans espace "
+        "(colonne « courriel »)."),
+    "telephone": (
+        "Le téléphone d'un acteur doit être un seul numéro au format international, par exemple "
+        "+33559123456 (colonne « telephone »)."),
+    "internal note": (
+        "La note interne d'un acteur doit être un seul texte simple, non vide (colonne « note_interne »)."),
     "inhabitant identifier": (
         "Un habitant ne peut pas avoir de SIRET, SIREN, RNA ni NIF : ces numéros désignent des "
         "organisations (colonne « type »)."),
@@ -284,6 +294,8 @@ def test_ontology_header() -> None:
     (OBJECT_PROPERTIES, OWL.ObjectProperty),
     (DATATYPE_PROPERTIES, OWL.DatatypeProperty),
     (SCHEME_NAMES, SKOS.ConceptScheme),
+    (ANNOTATION_PROPERTIES, OWL.AnnotationProperty),
+    (VISIBILITY_LEVELS, MAI.VisibilityLevel),
 ])
 def test_every_term_of_the_decision_record_is_declared(names: list[str], kind: URIRef) -> None:
     graph = ontology()
@@ -297,12 +309,30 @@ def test_every_term_of_the_decision_record_is_declared(names: list[str], kind: U
 
 def test_the_decision_record_names_no_undeclared_term() -> None:
     named = set(re.findall(r"`mai:([A-Za-z]+)`", DECISION.read_text(encoding="utf-8")))
-    assert len(named) == 58
+    assert len(named) == 64
     assert named - mai_subjects(ontology()) == set()
 
 
 def test_the_ontology_declares_exactly_the_terms_of_the_decision_record() -> None:
-    assert mai_subjects(ontology()) == set(CLASSES + OBJECT_PROPERTIES + DATATYPE_PROPERTIES + SCHEME_NAMES)
+    assert mai_subjects(ontology()) == set(
+        CLASSES + OBJECT_PROPERTIES + DATATYPE_PROPERTIES + SCHEME_NAMES + ANNOTATION_PROPERTIES
+        + VISIBILITY_LEVELS
+    )
+
+
+def test_the_levels_of_the_properties() -> None:
+    """Each property with a level above public, as the decision record lists them
+    (docs/decisions/20261129-visibility-levels.md); every other property is public."""
+    levels = {(str(p), str(o)[len(str(MAI)):]) for p, o in ontology().subject_objects(MAI.visibility)}
+    assert levels == {
+        (str(SCHEMA.email), "VisibilityNetwork"),
+        (str(SCHEMA.telephone), "VisibilityNetwork"),
+        (str(FOAF.mbox), "VisibilityNetwork"),
+        (str(FOAF.phone), "VisibilityNetwork"),
+        (str(SKOS.note), "VisibilityAnimators"),
+        (str(MAI.internalNote), "VisibilityAnimators"),
+    }
+    assert (MAI.internalNote, RDFS.subPropertyOf, SKOS.editorialNote) in ontology()
 
 
 TERRITORY_CLASSES = ["Commune", "EPCI", "Departement", "Municipio", "Provincia", "Region", "Country"]
@@ -716,9 +746,23 @@ actor:test a {klass} ;
     ("geo:lat 43.5", MESSAGES["lat without long"]),
     ("mai:needs field:emploi", MESSAGES["need"]),
     ('dct:description "sans langue"', MESSAGES["description"]),
+    ('schema:email "contact@atelier"', MESSAGES["email"]),
+    ('schema:email "contact @atelier.fr"', MESSAGES["email"]),
+    ('schema:email "a@atelier.fr", "b@atelier.fr"', MESSAGES["email"]),
+    ('schema:telephone "05 59 12 34 56"', MESSAGES["telephone"]),
+    ('schema:telephone "+0559123456"', MESSAGES["telephone"]),
+    ('mai:internalNote ""', MESSAGES["internal note"]),
 ])
 def test_each_broken_value_gets_its_message(extra: str, message: str) -> None:
     assert shacl(actor_with(extra)) == (False, {("test", message)})
+
+
+def test_contact_details_as_the_importer_writes_them_pass() -> None:
+    extra = (
+        'schema:email "Contact@atelier-velo.fr" ; schema:telephone "+34943123456" ; '
+        'mai:internalNote "Relancer en mars"'
+    )
+    assert shacl(actor_with(extra)) == (True, set())
 
 
 @pytest.mark.parametrize("nif", ["12345678Z", "X1234567L", "B12345674", "F20000006", "F2000000F"])

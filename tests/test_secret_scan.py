@@ -1,18 +1,21 @@
 """The seeded-secret scan: no public output shows anything that is not public (DESIGN.md §10, issue 5).
 
 What the model holds that the public must not see (graph/privacy.py): the persons who did not record their
-consent, and every membership, participation, need, offer and partnership that names them; beside the
-graph, the API tokens, their hashes and notes, and the login sessions. A copy of the sample network is
+consent, and every membership, participation, need, offer and partnership that names them; the properties
+above the public level (e-mail, phone, internal note), on anyone; beside the graph, the API tokens, their
+hashes and notes, and the login sessions. A copy of the sample network is
 seeded with a unique secret in each of these places: the two persons of the sample who said « non »
 (hab-jean-baptiste-dufau, hab-lucas-lafitte) get secret names, descriptions, web sites and coordinates,
 secret texts on their needs, offers and partnerships, and e-mail, phone, mailbox and note triples the import
-template has no column for; a third person (hab-sekretid3) is added with no consent recorded at all.
+template has no column for; a third person (hab-sekretid3) is added with no consent recorded at all. A
+consenting organisation of the sample (chantier-bois-adour), public itself, is imported with a secret
+e-mail, phone and internal note in the template's own columns.
 The sample is imported from a folder whose name is a secret too: no output may show the server's paths.
 
 Every output is then requested as the public (`tests/public_outputs.py` enumerates them from the app's
 routes) and scanned for every secret, raw and in the encodings the outputs use (JSON, HTML, XML, URL,
 ``\\uXXXX``), the zipped CSV export unzipped. The same secrets do show for an animator: the scan is not
-blind.
+blind; a member sees the organisation's e-mail and phone, and nothing else of them.
 """
 
 from __future__ import annotations
@@ -82,6 +85,21 @@ THIRD_ROWS = {
         f"{LAFITTE},asso-habitat-partage-adour,informel,2020-01-01,,Sekretpartenariat2",
     ],
 }
+#: The public organisation's contact details, as typed in the template's columns.
+ORGANISATION = "chantier-bois-adour"
+CONTACTS = {
+    "courriel": "Sekretcourriel@Exemple.ORG",
+    "telephone": "05 99 88 77 66",
+    "note_interne": "Sekretnoteinterne : <b>à ne pas publier</b>",
+}
+#: The same as stored (`maillage.ingest.contacts`: the domain in lower case, the phone in E.164) and as
+#: the pages would show the phone.
+STORED_CONTACTS = {
+    "courriel": "Sekretcourriel@exemple.org",
+    "telephone": "+33599887766",
+    "note_interne": CONTACTS["note_interne"],
+}
+SHOWN_PHONE = "+33 5 99 88 77 66"
 #: Texts of the rows that name a hidden person, by file and column: `Sekret<file><n>`.
 FREE_TEXT = {"besoins.csv": ("description", "quantite"), "offres.csv": ("description", "quantite")}
 #: Triples the template has no column for, on each hidden person.
@@ -107,7 +125,11 @@ def seed_sample(folder: Path) -> dict[str, str]:
         with path.open(encoding="utf-8", newline="") as handle:
             reader = csv.DictReader(handle)
             columns, rows = list(reader.fieldnames or []), list(reader)
+        if name == "acteurs.csv":
+            columns += list(CONTACTS)
         for number, row in enumerate(rows):
+            if name == "acteurs.csv" and row["identifiant"] == ORGANISATION:
+                row.update(CONTACTS)
             if name == "acteurs.csv" and row["identifiant"] in PERSONS:
                 row.update(PERSONS[row["identifiant"]])
             elif row.get("acteur") in PERSONS:
@@ -118,6 +140,9 @@ def seed_sample(folder: Path) -> dict[str, str]:
             writer = csv.DictWriter(handle, columns)
             writer.writeheader()
             writer.writerows(rows)
+    secrets.update({f"{column} de {ORGANISATION}": v for column, v in STORED_CONTACTS.items()})
+    secrets.update({f"telephone tapé de {ORGANISATION}": CONTACTS["telephone"]})
+    secrets.update({f"telephone affiché de {ORGANISATION}": SHOWN_PHONE})
     for name, lines in THIRD_ROWS.items():
         with (target / name).open("a", encoding="utf-8") as handle:
             handle.write("".join(line + "\n" for line in lines))
@@ -288,10 +313,32 @@ def test_the_secrets_do_show_for_an_animator(scan: dict) -> None:
     answer = client.get("/sparql", params={"query": SPARQL_EVERYTHING[1], "format": "nt"}, headers=animator)
     assert answer.status_code == 200, answer.text
     dump = bodies(answer)
-    stored = {label: s for label, s in secrets.items() if "jeton" not in label and "session" not in label}
+    stored = {
+        label: s
+        for label, s in secrets.items()
+        if not any(word in label for word in ("jeton", "session", "tapé", "affiché"))
+    }
     missing = [
         label
         for label, s in stored.items()
         if label != f"dossier source {FOLDER}" and not any(v in dump for v in encodings(s))
     ]
     assert missing == [], missing
+
+
+def test_a_member_sees_the_organisation_s_contacts_and_nothing_else_secret(scan: dict) -> None:
+    """The level between: a member's /sparql dump holds the organisation's e-mail and phone, not its
+    internal note, nor anything of the persons who did not consent."""
+    client, secrets, member = scan["client"], scan["secrets"], scan["headers"]["member"]
+    answer = client.get("/sparql", params={"query": SPARQL_EVERYTHING[1], "format": "nt"}, headers=member)
+    assert answer.status_code == 200, answer.text
+    dump = bodies(answer)
+    shown = {
+        label
+        for label, s in secrets.items()
+        if "jeton" not in label and "session" not in label and any(v in dump for v in encodings(s))
+    }
+    assert shown == {f"courriel de {ORGANISATION}", f"telephone de {ORGANISATION}"}
+    page = client.get(f"/actors/{ORGANISATION}", headers={**member, "accept": "text/html"})
+    assert SHOWN_PHONE in page.text and STORED_CONTACTS["courriel"] in page.text
+    assert "sekretnoteinterne" not in page.text.lower()

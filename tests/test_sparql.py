@@ -29,6 +29,7 @@ from rdflib.namespace import RDF, SKOS
 from maillage.api.app import create_app
 from maillage.graph._sparql.checks import RefusedQueryError, query_form
 from maillage.graph._sparql.formats import negotiate
+from maillage.graph.privacy import Audience
 from maillage.graph.sparql import SparqlEndpoint, SparqlError, SparqlLimits
 from maillage.graph.stores.base import Store
 from maillage.graph.tokens import TokenStore
@@ -160,7 +161,7 @@ def test_the_endpoint_answers_on_every_store_kind(sample_store_any: Store) -> No
     endpoint = SparqlEndpoint(sample_store_any, limits=SparqlLimits(timeout=10))
     try:
         public = json.loads(endpoint.query(ACTORS).body)["results"]["bindings"][0]["n"]["value"]
-        everyone = json.loads(endpoint.query(ACTORS, include_private=True).body)["results"]["bindings"]
+        everyone = json.loads(endpoint.query(ACTORS, audience=Audience.ANIMATORS).body)["results"]["bindings"]
         rows = ox.parse_query_results(endpoint.query(PROJECTS).body, format=ox.QueryResultsFormat.JSON)
         projects = {(row["p"].value, row["nom"].value) for row in rows}
     finally:
@@ -237,21 +238,28 @@ def test_a_snapshot_taken_apart_keeps_the_privacy_filter(seeded_store: Store, tm
     from maillage.graph._sparql.snapshot import write_snapshot_apart
     from maillage.graph.stores.oxigraph import OxigraphStore
 
-    assert write_snapshot_apart(OxigraphStore(None), tmp_path / "x.nq", include_private=False) is None
+    assert write_snapshot_apart(OxigraphStore(None), tmp_path / "x.nq", audience=Audience.PUBLIC) is None
     store = OxigraphStore(tmp_path / "oxigraph")
     store.add_all(seeded_store.quads())
     written = {}
-    for private in (False, True):
-        path = tmp_path / f"{private}.nq"
-        count = write_snapshot_apart(store, path, include_private=private)
+    for audience in Audience:
+        path = tmp_path / f"{audience.name}.nq"
+        count = write_snapshot_apart(store, path, audience=audience)
         text = path.read_text("utf-8")
         assert count == len(text.splitlines())
-        written[private] = text
-    # the person who did not consent, and its secret, only in the animators' snapshot
-    assert all(secret not in written[False] for secret in SECRETS)
-    assert str(DUFAU) not in written[False] and str(DUFAU) in written[True]
-    assert all(secret in written[True] for secret in SECRETS)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["False.nq", "True.nq", "oxigraph"]
+        written[audience] = text
+    # the person who did not consent, and its secrets, only in the animators' snapshot (members neither)
+    for audience in (Audience.PUBLIC, Audience.NETWORK):
+        assert all(secret not in written[audience] for secret in SECRETS)
+        assert str(DUFAU) not in written[audience]
+    assert str(DUFAU) in written[Audience.ANIMATORS]
+    assert all(secret in written[Audience.ANIMATORS] for secret in SECRETS)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "ANIMATORS.nq",
+        "NETWORK.nq",
+        "PUBLIC.nq",
+        "oxigraph",
+    ]
 
 
 # --- the protocol and the formats --------------------------------------------------------------------------

@@ -6,8 +6,9 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
+from maillage.api.auth import CallerDep
 from maillage.api.deps import IndexDep, LangDep, StateDep
-from maillage.api.present import actor_detail, actor_public, public_actor, synergy_item
+from maillage.api.present import actor_contacts, actor_detail, actor_public, public_actor, synergy_item
 from maillage.api.routers.synergies import KIND_HELP, KindName, SynergyFiltersDep, filter_errors
 from maillage.api.schemas import ActorDetail, ActorPublic, Page, ProvenancePublic, SynergyItem
 from maillage.api.search import ActorQuery, matching_actors
@@ -80,18 +81,28 @@ def list_actors(
     "/{actor_id}",
     response_model=ActorDetail,
     summary="Un acteur (en-tête ETag : sa version, à renvoyer en If-Match pour le modifier)",
+    description="Courriel et téléphone pour un jeton member ou plus, note interne pour un jeton animator ; "
+    "null sinon. La version (ETag) est celle que voit le rôle de l'appelant : la lire avec le jeton qui "
+    "modifiera.",
     responses={
         200: {"headers": {"ETag": {"description": "Version de l'acteur", "schema": {"type": "string"}}}}
     },
 )
 def get_actor(
-    actor_id: str, index: IndexDep, state: StateDep, response: Response, lang: LangDep = "fr"
+    actor_id: str,
+    index: IndexDep,
+    state: StateDep,
+    response: Response,
+    caller: CallerDep,
+    lang: LangDep = "fr",
 ) -> ActorDetail:
     actor = public_actor(index, actor_id)
-    etag = entity_etag(state.store, "actor", actor_id)
+    etag = entity_etag(state.store, "actor", actor_id, audience=caller.audience)
     if etag is not None:
         response.headers["ETag"] = etag
     detail = actor_detail(index, actor, lang)
+    for name, value in actor_contacts(state.store, actor, caller.audience).items():
+        setattr(detail, name, value)
     found = read_provenance(state.store, actor.iri)
     detail.provenance = ProvenancePublic(
         source=found.source,

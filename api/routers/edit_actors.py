@@ -1,7 +1,10 @@
 """Writes on /api/actors: create, replace, patch and delete actors, and their needs and offers.
 
-Animators and admins write everything; a member writes its own actor's description, needs and offers
-(`maillage.api.editing.member_fields`). Updates and deletes need ``If-Match`` (the ``ETag`` of a read).
+Animators and admins write everything; a member writes its own actor's description, e-mail, phone, needs
+and offers (`maillage.api.editing.member_fields`). Updates and deletes need ``If-Match`` (the ``ETag`` of a
+read, made with the same token: each audience has its own version). A caller reads and writes only the
+fields its role may see (`maillage.ingest.edit_slots.withheld_fields`): the public no e-mail or phone, a
+member no internal note, which its writes keep as they are.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ from maillage.ingest.edit_entities import (
     read_entity,
     save_entity,
 )
+from maillage.ingest.edit_slots import ACTOR, withheld_fields
 from maillage.ontology.vocab import MAI, RDF
 
 router = APIRouter(prefix="/api/actors", tags=["acteurs"])
@@ -57,18 +61,20 @@ ResourceKey = Annotated[
     str, Path(description="Clé de la ressource", pattern=r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
 ]
 ROLE_NOTE = (
-    "Jeton « animator » ou « admin » ; un « member » pour son propre acteur, sa description seulement."
+    "Jeton « animator » ou « admin » ; un « member » pour son propre acteur : sa description, son courriel "
+    "et son téléphone seulement (la note interne, qu'il ne voit pas, reste telle quelle)."
 )
 
 
 def visible_actor(store: Store, key: str, caller: Caller) -> dict[str, Any]:
-    """The actor's values if this caller may read them (a private person: itself and animators); else 404."""
+    """The actor's values if this caller may read them (a private person: itself and animators), the
+    fields its role may not see set to None; else 404."""
     with edit_errors():
         values = read_entity(store, "actor", key)
     hidden = values is not None and not (caller.may("animator") or caller.actor == key)
     if values is None or (hidden and is_private_actor(store, entity_iri("actor", key))):
         raise APIError(404, f"Acteur inconnu : « {key} »")
-    return values
+    return {**values, **dict.fromkeys(withheld_fields(ACTOR, caller.audience))}
 
 
 @router.post(
@@ -107,7 +113,9 @@ def create_actor(body: ActorCreate, caller: CallerDep, state: StateDep) -> Respo
 )
 def get_actor_record(actor_id: ActorId, caller: CallerDep, state: StateDep) -> Response:
     values = visible_actor(state.store, actor_id, caller)
-    return with_etag(ActorOut(**values), entity_etag(state.store, "actor", actor_id))
+    return with_etag(
+        ActorOut(**values), entity_etag(state.store, "actor", actor_id, audience=caller.audience)
+    )
 
 
 def _update_actor(
@@ -132,6 +140,7 @@ def _update_actor(
             create=False,
             replace=replace,
             allowed=allowed,
+            hidden=withheld_fields(ACTOR, caller.audience),
         )
     return with_etag(ActorOut(**visible_actor(store, actor_id, caller)), result.etag)
 

@@ -1,8 +1,9 @@
 """Linked data: /id/... (every entity IRI by content negotiation), /export/... (the dumps, streamed) and
 /ns/context/v1.jsonld (the published JSON-LD context).
 
-The routes serve the public data. `include_private` is the one switch the exports take: when roles reach
-these routes (``maillage.api.auth``), an animator's request passes ``include_private=caller.may("animator")``.
+Each route serves what its caller may see (`maillage.graph.privacy`): the public data without a token,
+also the e-mails and phones for a member, everything for an animator — the caller's `audience` is the one
+switch the exports and `visible_quads` take.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response, Streamin
 from rdflib import RDF
 from rdflib.namespace import DCTERMS
 
+from maillage.api.auth import CallerDep
 from maillage.api.deps import StateDep
 from maillage.api.errors import APIError
 from maillage.api.views import group_colors, group_name
@@ -29,7 +31,7 @@ from maillage.graph.export import (
     export_chunks,
 )
 from maillage.graph.index import NetworkIndex
-from maillage.graph.privacy import private_actors, public_quads
+from maillage.graph.privacy import private_actors, visible_quads
 from maillage.ontology.iri import DATA_BASE, IRIError, data_iri
 from maillage.viz.palette import OTHER_COLOR
 
@@ -72,7 +74,7 @@ def negotiate(accept: str, *, html: bool = True) -> str | None:
     summary="Une entité, par négociation de contenu",
     responses={200: {"content": {FORMATS[name].media_type: {} for name in NEGOTIABLE}}},
 )
-def describe(kind: str, key: str, request: Request, state: StateDep) -> Response:
+def describe(kind: str, key: str, request: Request, state: StateDep, caller: CallerDep) -> Response:
     try:  # a key that cannot be an IRI (a space, a quote) names no entity, and no store can be asked about it
         iri = data_iri(kind, key)
     except IRIError:
@@ -80,10 +82,11 @@ def describe(kind: str, key: str, request: Request, state: StateDep) -> Response
     # An actor merged into another (`maillage merge`): its IRI answers with the one that replaces it.
     keeper = next((s for s, _p, _o in state.store.triples(None, DCTERMS.replaces, iri)), None)
     if keeper is not None and state.store.value(iri, RDF.type) is None:
-        if keeper in private_actors(state.store):  # its key would leak through the Location header
+        hidden = not caller.audience.sees_private_persons and keeper in private_actors(state.store)
+        if hidden:  # its key would leak through the Location header
             raise APIError(404, f"Entité inconnue : « {kind}/{key} »")
         return RedirectResponse(str(keeper).replace(DATA_BASE, "/id/", 1), status_code=301)
-    graph = as_graph(public_quads(state.store, subject=iri))
+    graph = as_graph(visible_quads(state.store, caller.audience, subject=iri))
     if len(graph) == 0:
         raise APIError(404, f"Entité inconnue : « {kind}/{key} »")
     format_name = negotiate(request.headers.get("accept", "*/*"))
@@ -95,7 +98,7 @@ def describe(kind: str, key: str, request: Request, state: StateDep) -> Response
     return Response(
         graph.serialize(format=chosen.rdflib_format, encoding="utf-8"),
         media_type=chosen.media_type,
-        headers={"Vary": "Accept"},
+        headers={"Vary": "Accept, Authorization, Cookie"},
     )
 
 
@@ -108,15 +111,17 @@ def actor_colors(index: NetworkIndex, mode: str = "domaine") -> dict[str, str]:
 
 @router.get(
     "/export/{filename}",
-    summary="Un jeu de données dans un format (données publiques, en flux)",
+    summary="Un jeu de données dans un format (en flux ; ce que le rôle de l'appelant peut voir)",
     description="Jeux : "
     + ", ".join(DATASETS)
     + ". Extensions : "
     + ", ".join(f"{f.extension} ({f.label})" for f in FORMATS.values())
     + ". Par exemple `/export/reseau.ttl`, `/export/acteurs.geojson`, `/export/reseau.csv.zip`. "
-    "Le catalogue DCAT-AP de ces fichiers est à `/catalog`.",
+    "Le catalogue DCAT-AP de ces fichiers est à `/catalog`. Sans jeton : les données publiques ; jeton "
+    "member : aussi les courriels et téléphones ; jeton animator : tout, personnes sans consentement "
+    "et notes internes comprises.",
 )
-def export(filename: str, state: StateDep) -> StreamingResponse:
+def export(filename: str, state: StateDep, caller: CallerDep) -> StreamingResponse:
     dataset, _, extension = filename.partition(".")
     chosen = BY_EXTENSION.get(extension)
     if chosen is None:
@@ -134,7 +139,7 @@ def export(filename: str, state: StateDep) -> StreamingResponse:
         state.store,
         chosen.name,
         dataset=dataset,
-        include_private=False,
+        audience=caller.audience,
         aligned=True,
         index=index,
         colors=actor_colors(index) if chosen.name in ("gexf", "graphml") else None,
@@ -142,7 +147,10 @@ def export(filename: str, state: StateDep) -> StreamingResponse:
     return StreamingResponse(
         chunks,
         media_type=chosen.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Vary": "Authorization, Cookie",
+        },
     )
 
 

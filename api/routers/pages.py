@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
+from maillage.api.auth import CallerDep
 from maillage.api.deps import IndexDep, StateDep
 from maillage.api.explorer import (
     SIZE_WORDS,
@@ -18,7 +19,7 @@ from maillage.api.explorer import (
     explorer_view,
     territory_name,
 )
-from maillage.api.present import actor_detail, label, public_actor, synergy_public
+from maillage.api.present import actor_contacts, actor_detail, label, public_actor, synergy_public
 from maillage.api.search import ActorQuery, facets, matching_actors
 from maillage.api.templating import render_page, templates
 from maillage.api.views import ego_keys, kept, map_picture, network_picture
@@ -33,6 +34,7 @@ from maillage.graph.synergies import (
     network_synergies,
     synergies_for_actor,
 )
+from maillage.ingest.contacts import phone_display
 from maillage.viz.charts import render_bar_chart
 from maillage.viz.map import render_map
 from maillage.viz.network import render_network, script_urls, stylesheet_urls
@@ -271,10 +273,12 @@ def actor_page(
     actor_id: str,
     index: IndexDep,
     state: StateDep,
+    caller: CallerDep,
     profondeur: Annotated[int, Query(ge=1, le=3)] = 1,
 ) -> HTMLResponse:
     actor = public_actor(index, actor_id)
     detail = actor_detail(index, actor)
+    contacts = actor_contacts(state.store, actor, caller.audience)  # none for the public
     synergies = synergies_for_actor(index, actor_id, limit=10)
     nodes, edges, legend = network_picture(
         index,
@@ -292,4 +296,6 @@ def actor_page(
         synergies=[synergy_public(index, s) for s in synergies],
         type_label=label(index, actor.actor_type),
         jsonld=actor_jsonld(state.store, actor),
+        contacts=contacts,
+        phone=phone_display(contacts["telephone"]) if contacts["telephone"] else None,
     )

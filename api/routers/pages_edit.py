@@ -74,7 +74,7 @@ def _form(
         actor_id=actor_id,
         name=values.get("name") or actor_id,
         description=values.get("description") or "",
-        etag=entity_etag(state.store, "actor", actor_id) or "",
+        etag=entity_etag(state.store, "actor", actor_id, audience=caller.audience) or "",
         needs=_statements(state, actor_id, "need"),
         offers=_statements(state, actor_id, "offer"),
         resources=concept_choices(index, "resource"),

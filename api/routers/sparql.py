@@ -3,8 +3,9 @@ to what the caller may see — with a form and a results table for browsers.
 
 - ``GET /sparql?query=...``, ``POST`` of a form (``query=...``) or of the query itself
   (``application/sparql-query``); ``default-graph-uri`` and ``named-graph-uri`` as the protocol says.
-- Anonymous callers and members query the public data; animators and admins everything
-  (`maillage.graph.sparql`). Updates are refused, whichever way they come.
+- Each caller queries what its role may see (`maillage.graph.privacy`): anonymous callers the public
+  data, members also the e-mails and phones, animators and admins everything (`maillage.graph.sparql`).
+  Updates are refused, whichever way they come.
 - The answer's format follows ``Accept`` or the ``format`` parameter; the headers
   ``Maillage-Result-Limit``, ``Maillage-Results-Count`` and ``Maillage-Results-Truncated`` say whether
   it was cut at the result limit.
@@ -104,7 +105,7 @@ def run_query(
     try:
         answer = endpoint.query(
             text,
-            include_private=caller.may("animator"),
+            audience=caller.audience,
             accept=PAGE_ACCEPT if page else request.headers.get("accept", ""),
             format_name=None if page else format_name,
             default_graphs=default_graphs,

@@ -1,7 +1,8 @@
-"""Which quads an export holds: the public (or, for a trusted caller, the whole) network, per dataset.
+"""Which quads an export holds: what its audience may see of the network, per dataset.
 
-Privacy is decided here, once for every format: without `include_private`, a person who did not consent
-and everything naming them stay out (`maillage.graph.privacy`).
+Privacy is decided here, once for every format, by `maillage.graph.privacy`: for the public and the network
+a person who did not consent and everything naming them stay out, and each audience gets only the
+properties at its level (e-mail and phone from the network up, the internal note for the animators).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from rdflib import RDF, URIRef
 from rdflib.namespace import SKOS
 
 from maillage.graph.index import NetworkIndex
-from maillage.graph.privacy import hidden_nodes, is_public_quad
+from maillage.graph.privacy import Audience, visibility, withheld_properties
 from maillage.graph.stores.base import Quad, Store, Subject
 from maillage.ontology.iri import GRAPH_BASE, ONTOLOGY_GRAPH, split_data_iri
 from maillage.ontology.vocab import MAI
@@ -75,45 +76,51 @@ def network_quads(
     store: Store,
     *,
     dataset: str = "reseau",
-    include_private: bool = False,
+    audience: Audience = Audience.PUBLIC,
     provenance: bool = False,
 ) -> Iterator[Quad]:
-    """The quads of the network graphs (and provenance graphs if asked) that `dataset` holds.
+    """The quads of the network graphs (and provenance graphs if asked) that `dataset` holds and
+    `audience` may see.
 
     One pass per named graph; memory is the set of hidden nodes, not the data.
     """
-    private, hidden = (set(), set()) if include_private else hidden_nodes(store)
+    seen = visibility(store, audience)
     for name in network_graphs(store, provenance=provenance):
         for quad in store.quads(None, None, None, name):
-            if is_public_quad(quad, private, hidden) and in_dataset(quad[0], dataset):
+            if seen.shows(quad) and in_dataset(quad[0], dataset):
                 yield quad
 
 
-def taxonomy_quads(store: Store) -> Iterator[Quad]:
-    """The concept schemes and concepts of the ontology graph, with their labels and alignments."""
+def taxonomy_quads(store: Store, *, audience: Audience = Audience.PUBLIC) -> Iterator[Quad]:
+    """The concept schemes and concepts of the ontology graph, with their labels and alignments (a
+    concept's note at a level above `audience` left out, as anywhere else)."""
+    withheld = withheld_properties(audience)  # concepts name no person: only the levels apply
     subjects: set[Subject] = set()
     for kind in (SKOS.ConceptScheme, SKOS.Concept):
         subjects.update(s for s, _p, _o in store.triples(None, RDF.type, kind, graph=ONTOLOGY_GRAPH))
     for subject in sorted(subjects):
-        yield from store.quads(subject, None, None, ONTOLOGY_GRAPH)
+        for quad in store.quads(subject, None, None, ONTOLOGY_GRAPH):
+            if quad[1] not in withheld:
+                yield quad
 
 
 def dataset_quads(
     store: Store,
     *,
     dataset: str = "reseau",
-    include_private: bool = False,
+    audience: Audience = Audience.PUBLIC,
     provenance: bool = False,
     index: NetworkIndex | None = None,
 ) -> Iterator[Quad]:
-    """Every quad of one dataset: the taxonomy, or network data plus (given an `index`) the alignment
-    triples in `ALIGNMENT_GRAPH`."""
+    """Every quad of one dataset that `audience` may see: the taxonomy, or network data plus (given an
+    `index`) the alignment triples in `ALIGNMENT_GRAPH`."""
     from maillage.graph._export.alignment import alignment_triples
 
     if dataset == "taxonomie":
-        yield from taxonomy_quads(store)
+        yield from taxonomy_quads(store, audience=audience)
         return
-    yield from network_quads(store, dataset=dataset, include_private=include_private, provenance=provenance)
+    yield from network_quads(store, dataset=dataset, audience=audience, provenance=provenance)
     if index is not None and dataset in ("reseau", "acteurs"):
-        for s, p, o in alignment_triples(store, index, include_private=include_private):
+        # the alignment restates the index, which holds no property above public: persons only matter
+        for s, p, o in alignment_triples(store, index, include_private=audience.sees_private_persons):
             yield s, p, o, ALIGNMENT_GRAPH

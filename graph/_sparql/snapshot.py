@@ -1,10 +1,11 @@
 """What the endpoint's caller may query: the quads of its snapshot, written as N-Quads for a worker.
 
-The public snapshot is the public N-Quads dump (`maillage.graph._export.selection.dataset_quads`: the
-network and provenance graphs without the persons who did not consent, plus the schema.org / ESSGlobal
-alignment) together with the ontology graph (classes, concept schemes) and the territories graph. The
-animators' snapshot is the same without the privacy filter. Named graphs are listed, not skipped: a graph
-that is not one of these (a future one) is not served until someone decides it may be.
+A snapshot is, for one audience (`maillage.graph.privacy.Audience`), the N-Quads dump that audience may
+see (`maillage.graph._export.selection.dataset_quads`: the network and provenance graphs — for the public
+and the network without the persons who did not consent — with only the properties at the audience's level,
+plus the schema.org / ESSGlobal alignment) together with the ontology graph (classes, concept schemes) and
+the territories graph, under the same levels. Named graphs are listed, not skipped: a graph that is not
+one of these (a future one) is not served until someone decides it may be.
 """
 
 from __future__ import annotations
@@ -20,28 +21,30 @@ from pathlib import Path
 from maillage.graph._export.rdf import line_chunks
 from maillage.graph._export.selection import dataset_quads
 from maillage.graph.index import NetworkIndex
+from maillage.graph.privacy import Audience, withheld_properties
 from maillage.graph.stores.base import Quad, Store
 from maillage.ontology.iri import ONTOLOGY_GRAPH, TERRITORIES_GRAPH
 
 
-def snapshot_quads(store: Store, *, include_private: bool, index: NetworkIndex | None) -> Iterator[Quad]:
-    """Every quad the endpoint serves to a caller who may (`include_private`) or may not see private
-    data. `index` (the store's analysis index) gives the alignment triples; without it there are none."""
+def snapshot_quads(store: Store, *, audience: Audience, index: NetworkIndex | None) -> Iterator[Quad]:
+    """Every quad the endpoint serves to `audience`. `index` (the store's analysis index) gives the
+    alignment triples; without it there are none."""
+    withheld = withheld_properties(audience)
     for graph in (ONTOLOGY_GRAPH, TERRITORIES_GRAPH):
-        yield from store.quads(None, None, None, graph)
-    yield from dataset_quads(
-        store, dataset="reseau", include_private=include_private, provenance=True, index=index
-    )
+        for quad in store.quads(None, None, None, graph):
+            if quad[1] not in withheld:
+                yield quad
+    yield from dataset_quads(store, dataset="reseau", audience=audience, provenance=True, index=index)
 
 
-def write_snapshot(store: Store, path: Path, *, include_private: bool, index: NetworkIndex | None) -> int:
-    """Write the snapshot as N-Quads to `path` (readable by its owner only: it may hold private data);
-    return the number of quads written."""
+def write_snapshot(store: Store, path: Path, *, audience: Audience, index: NetworkIndex | None) -> int:
+    """Write the snapshot of `audience` as N-Quads to `path` (readable by its owner only: it may hold
+    private data); return the number of quads written."""
     count = 0
 
     def counted() -> Iterator[Quad]:
         nonlocal count
-        for quad in snapshot_quads(store, include_private=include_private, index=index):
+        for quad in snapshot_quads(store, audience=audience, index=index):
             count += 1
             yield quad
 
@@ -52,7 +55,7 @@ def write_snapshot(store: Store, path: Path, *, include_private: bool, index: Ne
     return count
 
 
-def write_snapshot_apart(store: Store, path: Path, *, include_private: bool) -> int | None:
+def write_snapshot_apart(store: Store, path: Path, *, audience: Audience) -> int | None:
     """As `write_snapshot`, in a process of its own, from a checkpoint of `store` taken here; `None` for a
     store that cannot be checkpointed (in memory, or not Oxigraph): the caller then writes it itself.
 
@@ -76,7 +79,7 @@ def write_snapshot_apart(store: Store, path: Path, *, include_private: bool) -> 
                 "maillage.graph._sparql.maker",
                 str(checkpoint / "oxigraph"),
                 str(path),
-                "private" if include_private else "public",
+                audience.name.lower(),
             ],
             capture_output=True,
             text=True,

@@ -35,9 +35,9 @@ def corpus() -> dict[str, bytes]:
         "acteurs-guillemets.csv": (H + '\nx,"Atelier Bois,association,emploi,40312,FR\n').encode(),
         "acteurs-guillemet-colle.csv": (H + '\nx,"Atelier" Bois,association,emploi,40312,FR\n').encode(),
         "acteurs-colonne-manquante.csv": b"identifiant,nom,type,commune,pays\nx,X,association,40312,FR\n",
-        "acteurs-colonne-en-trop.csv": (
-            H + ",telephone\nx,X,association,emploi,40312,FR,0559000000\n"
-        ).encode(),
+        "acteurs-colonne-en-trop.csv": (H + ",fax\nx,X,association,emploi,40312,FR,0559000000\n").encode(),
+        "acteurs-courriel.csv": (H + ",courriel\nx,X,association,emploi,40312,FR,contact@atelier\n").encode(),
+        "acteurs-telephone.csv": (H + ",telephone\nx,X,association,emploi,40312,FR,05 59 12 34\n").encode(),
         "acteurs-doublon.csv": (
             H + "\nx,X,association,emploi,40312,FR\nx,X bis,association,emploi,40312,FR\n"
         ).encode(),
