@@ -390,7 +390,8 @@ def export(
 @app.command()
 def push(
     url: Annotated[
-        str, typer.Argument(help="point d'accès SPARQL Graph Store, ex. http://hôte:8890/sparql-graph-crud-auth")
+        str,
+        typer.Argument(help="point d'accès SPARQL Graph Store, ex. http://hôte:8890/sparql-graph-crud-auth"),
     ],
     graph: Annotated[str, typer.Option("--graph", help="IRI du graphe nommé à remplacer")],
     format: Annotated[str, typer.Option("--format", help="nt ou turtle")] = "nt",  # noqa: A002

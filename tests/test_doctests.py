@@ -11,7 +11,12 @@ import pytest
 import maillage
 
 PACKAGES = [
-    "maillage", "maillage.ontology", "maillage.graph", "maillage.ingest", "maillage.viz", "maillage.api",
+    "maillage",
+    "maillage.ontology",
+    "maillage.graph",
+    "maillage.ingest",
+    "maillage.viz",
+    "maillage.api",
 ]
 
 

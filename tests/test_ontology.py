@@ -41,46 +41,142 @@ TTL_FILES = ["maillage.ttl", "shapes.ttl", *(f"schemes/{name}" for name in SCHEM
 
 # scheme -> (path segment of its concept IRIs, the keys of the decision record, in its order)
 EXPECTED_KEYS: dict[URIRef, tuple[str, list[str]]] = {
-    MAI.fields: ("field", [
-        "emploi", "insertion-professionnelle", "creation-activite", "finance-solidaire",
-        "eco-construction", "eco-renovation", "habitat-participatif",
-        "circuits-courts", "alimentation-locale", "agriculture-paysanne",
-        "services-entreprises-salaries", "groupement-employeurs", "mobilite",
-        "fonctions-transverses", "animation", "formation", "recherche-developpement", "capitalisation",
-        "reemploi-economie-circulaire", "numerique-inclusif", "culture-patrimoine", "tourisme-solidaire",
-        "transition-energetique",
-    ]),
-    MAI.resources: ("resource", [
-        "competences", "locaux", "equipements", "vehicules", "services", "temps-salarie", "financement",
-        "comptabilite-gestion", "juridique", "communication-graphisme", "informatique-numerique",
-        "accompagnement-creation", "ingenierie-formation", "traduction-basque-espagnol",
-        "projets-europeens", "menuiserie-charpente", "renovation-energetique", "maraichage",
-        "cuisine-restauration", "mediation-insertion",
-        "bureaux", "salle-reunion", "atelier", "entrepot-stockage", "cuisine-professionnelle",
-        "local-commercial", "terrain-agricole", "espace-coworking",
-        "outillage-bois", "machines-agricoles", "materiel-informatique", "materiel-evenementiel",
-        "chambre-froide", "reprographie",
-        "vehicule-utilitaire", "camion-frigorifique", "minibus", "velo-cargo",
-        "transport-logistique", "restauration-collective", "nettoyage-entretien", "service-paie",
-        "collecte-reemploi", "hebergement", "garde-enfants",
-        "temps-administratif", "temps-technique", "emploi-partage", "benevolat",
-        "pret-solidaire", "garantie", "cofinancement", "epargne-solidaire",
-    ]),
-    MAI.actorTypes: ("actor-type", [
-        "association", "siae", "cooperative", "scop", "scic", "cae", "cooperative-agricole", "mutuelle",
-        "fondation", "entreprise", "collectivite", "etablissement-public", "recherche-formation", "habitant",
-    ]),
-    MAI.colleges: ("college", [
-        "ess", "entreprises", "collectivites", "recherche-formation", "habitants",
-        "partenaires-transfrontaliers",
-    ]),
-    MAI.membershipRoles: ("membership-role", [
-        "fondateur", "membre", "partenaire", "partenaire-transfrontalier",
-    ]),
+    MAI.fields: (
+        "field",
+        [
+            "emploi",
+            "insertion-professionnelle",
+            "creation-activite",
+            "finance-solidaire",
+            "eco-construction",
+            "eco-renovation",
+            "habitat-participatif",
+            "circuits-courts",
+            "alimentation-locale",
+            "agriculture-paysanne",
+            "services-entreprises-salaries",
+            "groupement-employeurs",
+            "mobilite",
+            "fonctions-transverses",
+            "animation",
+            "formation",
+            "recherche-developpement",
+            "capitalisation",
+            "reemploi-economie-circulaire",
+            "numerique-inclusif",
+            "culture-patrimoine",
+            "tourisme-solidaire",
+            "transition-energetique",
+        ],
+    ),
+    MAI.resources: (
+        "resource",
+        [
+            "competences",
+            "locaux",
+            "equipements",
+            "vehicules",
+            "services",
+            "temps-salarie",
+            "financement",
+            "comptabilite-gestion",
+            "juridique",
+            "communication-graphisme",
+            "informatique-numerique",
+            "accompagnement-creation",
+            "ingenierie-formation",
+            "traduction-basque-espagnol",
+            "projets-europeens",
+            "menuiserie-charpente",
+            "renovation-energetique",
+            "maraichage",
+            "cuisine-restauration",
+            "mediation-insertion",
+            "bureaux",
+            "salle-reunion",
+            "atelier",
+            "entrepot-stockage",
+            "cuisine-professionnelle",
+            "local-commercial",
+            "terrain-agricole",
+            "espace-coworking",
+            "outillage-bois",
+            "machines-agricoles",
+            "materiel-informatique",
+            "materiel-evenementiel",
+            "chambre-froide",
+            "reprographie",
+            "vehicule-utilitaire",
+            "camion-frigorifique",
+            "minibus",
+            "velo-cargo",
+            "transport-logistique",
+            "restauration-collective",
+            "nettoyage-entretien",
+            "service-paie",
+            "collecte-reemploi",
+            "hebergement",
+            "garde-enfants",
+            "temps-administratif",
+            "temps-technique",
+            "emploi-partage",
+            "benevolat",
+            "pret-solidaire",
+            "garantie",
+            "cofinancement",
+            "epargne-solidaire",
+        ],
+    ),
+    MAI.actorTypes: (
+        "actor-type",
+        [
+            "association",
+            "siae",
+            "cooperative",
+            "scop",
+            "scic",
+            "cae",
+            "cooperative-agricole",
+            "mutuelle",
+            "fondation",
+            "entreprise",
+            "collectivite",
+            "etablissement-public",
+            "recherche-formation",
+            "habitant",
+        ],
+    ),
+    MAI.colleges: (
+        "college",
+        [
+            "ess",
+            "entreprises",
+            "collectivites",
+            "recherche-formation",
+            "habitants",
+            "partenaires-transfrontaliers",
+        ],
+    ),
+    MAI.membershipRoles: (
+        "membership-role",
+        [
+            "fondateur",
+            "membre",
+            "partenaire",
+            "partenaire-transfrontalier",
+        ],
+    ),
     MAI.participationRoles: ("participation-role", ["porteur", "partenaire", "financeur", "beneficiaire"]),
-    MAI.partnershipKinds: ("partnership-kind", [
-        "contrat", "fournisseur", "financement", "locaux-partages", "informel",
-    ]),
+    MAI.partnershipKinds: (
+        "partnership-kind",
+        [
+            "contrat",
+            "fournisseur",
+            "financement",
+            "locaux-partages",
+            "informel",
+        ],
+    ),
     MAI.projectStatuses: ("project-status", ["en-projet", "en-cours", "termine"]),
 }
 
@@ -95,46 +191,133 @@ EXPECTED_BROADER: dict[URIRef, dict[str, str]] = {
         **_under("eco-construction", "eco-renovation", "habitat-participatif"),
         **_under("circuits-courts", "alimentation-locale", "agriculture-paysanne"),
         **_under("services-entreprises-salaries", "groupement-employeurs", "mobilite"),
-        **_under("fonctions-transverses", "animation", "formation", "recherche-developpement",
-                 "capitalisation"),
+        **_under(
+            "fonctions-transverses", "animation", "formation", "recherche-developpement", "capitalisation"
+        ),
     },
     MAI.actorTypes: _under("cooperative", "scop", "scic", "cae", "cooperative-agricole"),
     MAI.resources: {
-        **_under("competences", "comptabilite-gestion", "juridique", "communication-graphisme",
-                 "informatique-numerique", "accompagnement-creation", "ingenierie-formation",
-                 "traduction-basque-espagnol", "projets-europeens", "menuiserie-charpente",
-                 "renovation-energetique", "maraichage", "cuisine-restauration", "mediation-insertion"),
-        **_under("locaux", "bureaux", "salle-reunion", "atelier", "entrepot-stockage",
-                 "cuisine-professionnelle", "local-commercial", "terrain-agricole", "espace-coworking"),
-        **_under("equipements", "outillage-bois", "machines-agricoles", "materiel-informatique",
-                 "materiel-evenementiel", "chambre-froide", "reprographie"),
+        **_under(
+            "competences",
+            "comptabilite-gestion",
+            "juridique",
+            "communication-graphisme",
+            "informatique-numerique",
+            "accompagnement-creation",
+            "ingenierie-formation",
+            "traduction-basque-espagnol",
+            "projets-europeens",
+            "menuiserie-charpente",
+            "renovation-energetique",
+            "maraichage",
+            "cuisine-restauration",
+            "mediation-insertion",
+        ),
+        **_under(
+            "locaux",
+            "bureaux",
+            "salle-reunion",
+            "atelier",
+            "entrepot-stockage",
+            "cuisine-professionnelle",
+            "local-commercial",
+            "terrain-agricole",
+            "espace-coworking",
+        ),
+        **_under(
+            "equipements",
+            "outillage-bois",
+            "machines-agricoles",
+            "materiel-informatique",
+            "materiel-evenementiel",
+            "chambre-froide",
+            "reprographie",
+        ),
         **_under("vehicules", "vehicule-utilitaire", "camion-frigorifique", "minibus", "velo-cargo"),
-        **_under("services", "transport-logistique", "restauration-collective", "nettoyage-entretien",
-                 "service-paie", "collecte-reemploi", "hebergement", "garde-enfants"),
+        **_under(
+            "services",
+            "transport-logistique",
+            "restauration-collective",
+            "nettoyage-entretien",
+            "service-paie",
+            "collecte-reemploi",
+            "hebergement",
+            "garde-enfants",
+        ),
         **_under("temps-salarie", "temps-administratif", "temps-technique", "emploi-partage", "benevolat"),
         **_under("financement", "pret-solidaire", "garantie", "cofinancement", "epargne-solidaire"),
     },
 }
 
 CLASSES = [
-    "Actor", "Organisation", "Person", "Network", "Membership", "Project", "Participation", "Partnership",
-    "ResourceStatement", "Offer", "Need", "Territory", "Commune", "EPCI", "Departement", "Municipio",
-    "Provincia", "Region", "Country", "VisibilityLevel",
+    "Actor",
+    "Organisation",
+    "Person",
+    "Network",
+    "Membership",
+    "Project",
+    "Participation",
+    "Partnership",
+    "ResourceStatement",
+    "Offer",
+    "Need",
+    "Territory",
+    "Commune",
+    "EPCI",
+    "Departement",
+    "Municipio",
+    "Provincia",
+    "Region",
+    "Country",
+    "VisibilityLevel",
 ]
 OBJECT_PROPERTIES = [
-    "actorType", "field", "basedIn", "offers", "needs", "partnerOf", "college", "territory", "status",
-    "network", "project", "participant", "participationRole", "actor", "resource", "partner",
-    "partnershipKind", "within",
+    "actorType",
+    "field",
+    "basedIn",
+    "offers",
+    "needs",
+    "partnerOf",
+    "college",
+    "territory",
+    "status",
+    "network",
+    "project",
+    "participant",
+    "participationRole",
+    "actor",
+    "resource",
+    "partner",
+    "partnershipKind",
+    "within",
 ]
 DATATYPE_PROPERTIES = [
-    "siret", "siren", "rna", "nif", "publicConsent", "charterSigned", "quantity", "inseeCode", "ineCode",
-    "sirenCode", "postalCode", "population", "epciType", "internalNote",
+    "siret",
+    "siren",
+    "rna",
+    "nif",
+    "publicConsent",
+    "charterSigned",
+    "quantity",
+    "inseeCode",
+    "ineCode",
+    "sirenCode",
+    "postalCode",
+    "population",
+    "epciType",
+    "internalNote",
 ]
 ANNOTATION_PROPERTIES = ["visibility"]
 VISIBILITY_LEVELS = ["VisibilityPublic", "VisibilityNetwork", "VisibilityAnimators"]
 SCHEME_NAMES = [
-    "fields", "resources", "actorTypes", "colleges", "membershipRoles", "participationRoles",
-    "partnershipKinds", "projectStatuses",
+    "fields",
+    "resources",
+    "actorTypes",
+    "colleges",
+    "membershipRoles",
+    "participationRoles",
+    "partnershipKinds",
+    "projectStatuses",
 ]
 MAPPING_RELATIONS = [SKOS.closeMatch, SKOS.exactMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch]
 
@@ -142,60 +325,77 @@ MAPPING_RELATIONS = [SKOS.closeMatch, SKOS.exactMatch, SKOS.broadMatch, SKOS.nar
 MESSAGES = {
     "no field": "Un acteur doit avoir au moins un domaine d'activité (colonne « domaines »).",
     "siret format": (
-        "Le SIRET doit compter exactement 14 chiffres, sans espace ni lettre (colonne « siret »)."),
+        "Le SIRET doit compter exactement 14 chiffres, sans espace ni lettre (colonne « siret »)."
+    ),
     "organisation type": (
         "Le type d'une organisation doit être association, siae, cooperative, scop, scic, cae, "
         "cooperative-agricole, mutuelle, fondation, entreprise, collectivite, etablissement-public ou "
-        "recherche-formation ; « habitant » est réservé aux personnes (colonne « type »)."),
+        "recherche-formation ; « habitant » est réservé aux personnes (colonne « type »)."
+    ),
     "siren format": "Le SIREN doit compter exactement 9 chiffres, sans espace ni lettre.",
     "siren vs siret": (
-        "Le SIREN « 732829320 » ne correspond pas aux 9 premiers chiffres du SIRET de la même organisation."),
+        "Le SIREN « 732829320 » ne correspond pas aux 9 premiers chiffres du SIRET de la même organisation."
+    ),
     "rna": (
-        "Le numéro RNA doit être la lettre W suivie de 9 chiffres, par exemple W641000123 "
-        "(colonne « rna »)."),
+        "Le numéro RNA doit être la lettre W suivie de 9 chiffres, par exemple W641000123 (colonne « rna »)."
+    ),
     "nif": (
         "Le NIF espagnol doit compter 9 caractères en majuscules, sans espace ni tiret, par exemple "
-        "B12345674 ou 12345678Z (colonne « nif »)."),
+        "B12345674 ou 12345678Z (colonne « nif »)."
+    ),
     "latitude": (
         "La latitude d'un acteur doit être un seul nombre décimal compris entre -90 et 90 "
-        "(colonne « latitude »)."),
+        "(colonne « latitude »)."
+    ),
     "lat without long": (
-        "Une latitude sans longitude : indiquez les deux, ou aucune "
-        "(colonnes « latitude » et « longitude »)."),
+        "Une latitude sans longitude : indiquez les deux, ou aucune (colonnes « latitude » et « longitude »)."
+    ),
     "need": (
         "Chaque besoin d'un acteur doit porter sur une ressource de Maillage "
-        "(feuille « besoins », colonne « ressource »)."),
+        "(feuille « besoins », colonne « ressource »)."
+    ),
     "description": (
         "La description d'un acteur doit être un texte avec sa langue, une seule par langue "
-        "(colonne « description »)."),
+        "(colonne « description »)."
+    ),
     "email": (
         "Le courriel d'un acteur doit être une seule adresse de la forme nom@domaine.fr, sans espace "
-        "(colonne « courriel »)."),
+        "(colonne « courriel »)."
+    ),
     "telephone": (
         "Le téléphone d'un acteur doit être un seul numéro au format international, par exemple "
-        "+33559123456 (colonne « telephone »)."),
+        "+33559123456 (colonne « telephone »)."
+    ),
     "internal note": (
-        "La note interne d'un acteur doit être un seul texte simple, non vide (colonne « note_interne »)."),
+        "La note interne d'un acteur doit être un seul texte simple, non vide (colonne « note_interne »)."
+    ),
     "inhabitant identifier": (
         "Un habitant ne peut pas avoir de SIRET, SIREN, RNA ni NIF : ces numéros désignent des "
-        "organisations (colonne « type »)."),
+        "organisations (colonne « type »)."
+    ),
     "person type": "Une personne doit avoir le type « habitant » (colonne « type »).",
     "membership start": (
         "Une adhésion doit avoir exactement une date de début, AAAA-MM-JJ ou JJ/MM/AAAA "
-        "(feuille « adhesions », colonne « date_debut »)."),
+        "(feuille « adhesions », colonne « date_debut »)."
+    ),
     "membership role": (
         "Le rôle d'un membre doit être fondateur, membre, partenaire ou partenaire-transfrontalier "
-        "(feuille « adhesions », colonne « role »)."),
+        "(feuille « adhesions », colonne « role »)."
+    ),
     "membership dates": (
-        "La date de fin d'une adhésion ne peut pas précéder sa date de début (feuille « adhesions »)."),
+        "La date de fin d'une adhésion ne peut pas précéder sa date de début (feuille « adhesions »)."
+    ),
     "partner of": (
         "Lien de partenariat incomplet : le lien « partenaire de » doit exister dans les deux sens entre les "
-        "deux acteurs (feuille « partenariats »)."),
+        "deux acteurs (feuille « partenariats »)."
+    ),
     "based in": (
         "La commune d'un acteur doit être une commune française (code INSEE) ou un municipio espagnol "
-        "(code INE) connus de Maillage (colonnes « commune » et « pays »)."),
+        "(code INE) connus de Maillage (colonnes « commune » et « pays »)."
+    ),
     "insee code": (
-        "Une commune doit avoir exactement un code INSEE de 5 caractères, par exemple 64102 ou 2A004."),
+        "Une commune doit avoir exactement un code INSEE de 5 caractères, par exemple 64102 ou 2A004."
+    ),
     "departement": "Une commune doit être située dans son département.",
     "french label": "Chaque concept doit avoir un libellé préféré en français.",
     "broader": "Un concept et son concept plus large doivent appartenir au même schéma.",
@@ -205,6 +405,7 @@ MESSAGES = {
 # ------------------------------------------------------------------------------------------------------
 # Loading
 # ------------------------------------------------------------------------------------------------------
+
 
 @lru_cache(maxsize=None)
 def parsed(name: str) -> Graph:
@@ -227,8 +428,10 @@ def ontology_and_schemes() -> Graph:
 def concepts_of(scheme: URIRef) -> dict[str, URIRef]:
     """key (skos:notation) -> concept IRI, for the concepts of one scheme."""
     graph = ontology_and_schemes()
-    return {str(graph.value(concept, SKOS.notation)): concept  # type: ignore[misc]
-            for concept in graph.subjects(SKOS.inScheme, scheme)}
+    return {
+        str(graph.value(concept, SKOS.notation)): concept  # type: ignore[misc]
+        for concept in graph.subjects(SKOS.inScheme, scheme)
+    }
 
 
 @lru_cache(maxsize=1)
@@ -253,7 +456,7 @@ def reference(path: str) -> Graph:
 
 
 def mai_subjects(graph: Graph) -> set[str]:
-    return {str(s)[len(str(MAI)):] for s in graph.subjects() if str(s).startswith(str(MAI))}
+    return {str(s)[len(str(MAI)) :] for s in graph.subjects() if str(s).startswith(str(MAI))}
 
 
 def normalise(text: str) -> str:
@@ -265,6 +468,7 @@ def normalise(text: str) -> str:
 # ------------------------------------------------------------------------------------------------------
 # Files
 # ------------------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", TTL_FILES)
 def test_every_file_parses_as_turtle(name: str) -> None:
@@ -279,6 +483,7 @@ def test_shared_reference_data_is_there() -> None:
 # The OWL ontology
 # ------------------------------------------------------------------------------------------------------
 
+
 def test_ontology_header() -> None:
     graph = ontology()
     iri = URIRef("https://w3id.org/maillage/ontology")
@@ -289,14 +494,17 @@ def test_ontology_header() -> None:
     assert graph.value(iri, DCTERMS.description) is not None
 
 
-@pytest.mark.parametrize(("names", "kind"), [
-    (CLASSES, OWL.Class),
-    (OBJECT_PROPERTIES, OWL.ObjectProperty),
-    (DATATYPE_PROPERTIES, OWL.DatatypeProperty),
-    (SCHEME_NAMES, SKOS.ConceptScheme),
-    (ANNOTATION_PROPERTIES, OWL.AnnotationProperty),
-    (VISIBILITY_LEVELS, MAI.VisibilityLevel),
-])
+@pytest.mark.parametrize(
+    ("names", "kind"),
+    [
+        (CLASSES, OWL.Class),
+        (OBJECT_PROPERTIES, OWL.ObjectProperty),
+        (DATATYPE_PROPERTIES, OWL.DatatypeProperty),
+        (SCHEME_NAMES, SKOS.ConceptScheme),
+        (ANNOTATION_PROPERTIES, OWL.AnnotationProperty),
+        (VISIBILITY_LEVELS, MAI.VisibilityLevel),
+    ],
+)
 def test_every_term_of_the_decision_record_is_declared(names: list[str], kind: URIRef) -> None:
     graph = ontology()
     for name in names:
@@ -315,7 +523,11 @@ def test_the_decision_record_names_no_undeclared_term() -> None:
 
 def test_the_ontology_declares_exactly_the_terms_of_the_decision_record() -> None:
     assert mai_subjects(ontology()) == set(
-        CLASSES + OBJECT_PROPERTIES + DATATYPE_PROPERTIES + SCHEME_NAMES + ANNOTATION_PROPERTIES
+        CLASSES
+        + OBJECT_PROPERTIES
+        + DATATYPE_PROPERTIES
+        + SCHEME_NAMES
+        + ANNOTATION_PROPERTIES
         + VISIBILITY_LEVELS
     )
 
@@ -323,7 +535,7 @@ def test_the_ontology_declares_exactly_the_terms_of_the_decision_record() -> Non
 def test_the_levels_of_the_properties() -> None:
     """Each property with a level above public, as the decision record lists them
     (docs/decisions/20261129-visibility-levels.md); every other property is public."""
-    levels = {(str(p), str(o)[len(str(MAI)):]) for p, o in ontology().subject_objects(MAI.visibility)}
+    levels = {(str(p), str(o)[len(str(MAI)) :]) for p, o in ontology().subject_objects(MAI.visibility)}
     assert levels == {
         (str(SCHEMA.email), "VisibilityNetwork"),
         (str(SCHEMA.telephone), "VisibilityNetwork"),
@@ -338,19 +550,28 @@ def test_the_levels_of_the_properties() -> None:
 TERRITORY_CLASSES = ["Commune", "EPCI", "Departement", "Municipio", "Provincia", "Region", "Country"]
 
 
-@pytest.mark.parametrize(("sub", "sup"), [
-    (MAI.Actor, FOAF.Agent),
-    (MAI.Organisation, MAI.Actor), (MAI.Organisation, ORG.Organization),
-    (MAI.Person, MAI.Actor), (MAI.Person, FOAF.Person),
-    (MAI.Network, ORG.Organization),
-    (MAI.Membership, ORG.Membership),
-    (MAI.Project, PROV.Activity), (MAI.Project, SCHEMA.Project),
-    (MAI.Offer, MAI.ResourceStatement), (MAI.Need, MAI.ResourceStatement),
-    *((MAI[name], MAI.Territory) for name in TERRITORY_CLASSES),
-    # PAIR, where every Maillage instance is a PAIR instance
-    (MAI.Actor, URIRef(PAIR + "Actor")), (MAI.Organisation, URIRef(PAIR + "Organization")),
-    (MAI.Person, URIRef(PAIR + "Person")), (MAI.Project, URIRef(PAIR + "Project")),
-])
+@pytest.mark.parametrize(
+    ("sub", "sup"),
+    [
+        (MAI.Actor, FOAF.Agent),
+        (MAI.Organisation, MAI.Actor),
+        (MAI.Organisation, ORG.Organization),
+        (MAI.Person, MAI.Actor),
+        (MAI.Person, FOAF.Person),
+        (MAI.Network, ORG.Organization),
+        (MAI.Membership, ORG.Membership),
+        (MAI.Project, PROV.Activity),
+        (MAI.Project, SCHEMA.Project),
+        (MAI.Offer, MAI.ResourceStatement),
+        (MAI.Need, MAI.ResourceStatement),
+        *((MAI[name], MAI.Territory) for name in TERRITORY_CLASSES),
+        # PAIR, where every Maillage instance is a PAIR instance
+        (MAI.Actor, URIRef(PAIR + "Actor")),
+        (MAI.Organisation, URIRef(PAIR + "Organization")),
+        (MAI.Person, URIRef(PAIR + "Person")),
+        (MAI.Project, URIRef(PAIR + "Project")),
+    ],
+)
 def test_class_hierarchy(sub: URIRef, sup: URIRef) -> None:
     assert (sub, RDFS.subClassOf, sup) in ontology()
 
@@ -371,9 +592,15 @@ def test_identifiers_are_dct_identifiers(name: str) -> None:
     assert (MAI[name], RDFS.subPropertyOf, DCTERMS.identifier) in ontology()
 
 
-@pytest.mark.parametrize(("name", "datatype"), [
-    ("publicConsent", "boolean"), ("charterSigned", "date"), ("population", "integer"), ("siret", "string"),
-])
+@pytest.mark.parametrize(
+    ("name", "datatype"),
+    [
+        ("publicConsent", "boolean"),
+        ("charterSigned", "date"),
+        ("population", "integer"),
+        ("siret", "string"),
+    ],
+)
 def test_datatype_ranges(name: str, datatype: str) -> None:
     assert ontology().value(MAI[name], RDFS.range) == URIRef(f"http://www.w3.org/2001/XMLSchema#{datatype}")
 
@@ -386,12 +613,29 @@ def test_alignments_of_the_ontology_name_real_essglobal_and_pair_terms() -> None
     pair_terms = {t for t in used if str(t).startswith(PAIR)}
     assert (MAI.Organisation, SKOS.relatedMatch, URIRef(ESSGLOBAL_VOCAB + "SSEInitiative")) in ontology()
     assert (MAI.Network, SKOS.closeMatch, URIRef(ESSGLOBAL_VOCAB + "Network")) in ontology()
-    assert {str(t)[len(ESSGLOBAL_VOCAB):] for t in essglobal_terms} == {
-        "SSEInitiative", "Network", "economicSector", "legalForm", "organisationalStructure"}
-    assert {str(t)[len(PAIR):] for t in pair_terms} == {
-        "Actor", "Organization", "Person", "Ecosystem", "MembershipAssociation", "Project",
-        "ProjectInvolvementAssociation", "hasActivityField", "offers", "needs", "partnerOf", "hasStatus",
-        "involvementActor", "involvementRole"}
+    assert {str(t)[len(ESSGLOBAL_VOCAB) :] for t in essglobal_terms} == {
+        "SSEInitiative",
+        "Network",
+        "economicSector",
+        "legalForm",
+        "organisationalStructure",
+    }
+    assert {str(t)[len(PAIR) :] for t in pair_terms} == {
+        "Actor",
+        "Organization",
+        "Person",
+        "Ecosystem",
+        "MembershipAssociation",
+        "Project",
+        "ProjectInvolvementAssociation",
+        "hasActivityField",
+        "offers",
+        "needs",
+        "partnerOf",
+        "hasStatus",
+        "involvementActor",
+        "involvementRole",
+    }
     for term in essglobal_terms:
         assert (term, None, None) in essglobal, f"{term} is not in essglobal-vocab.ttl"
     for term in pair_terms:
@@ -409,13 +653,14 @@ def test_reused_terms_exist_in_their_vocabularies() -> None:
         for term in (t for t in used if str(t).startswith(namespace)):
             assert (term, None, None) in graph, f"{term} does not exist"
     for term in (t for t in used if str(t).startswith(str(FOAF))):
-        FOAF[str(term)[len(str(FOAF)):]]  # a closed namespace: raises on an unknown term
+        FOAF[str(term)[len(str(FOAF)) :]]  # a closed namespace: raises on an unknown term
     assert {t for t in used if str(t).startswith(str(GEO))} == {GEO.SpatialThing}
 
 
 # ------------------------------------------------------------------------------------------------------
 # The SKOS schemes
 # ------------------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("scheme", list(EXPECTED_KEYS))
 def test_each_scheme_has_exactly_the_keys_of_the_decision_record(scheme: URIRef) -> None:
@@ -428,10 +673,16 @@ def test_each_scheme_has_exactly_the_keys_of_the_decision_record(scheme: URIRef)
 
 
 def test_concept_counts() -> None:
-    counts = {str(scheme)[len(str(MAI)):]: len(concepts_of(scheme)) for scheme in EXPECTED_KEYS}
+    counts = {str(scheme)[len(str(MAI)) :]: len(concepts_of(scheme)) for scheme in EXPECTED_KEYS}
     assert counts == {
-        "fields": 23, "resources": 53, "actorTypes": 14, "colleges": 6, "membershipRoles": 4,
-        "participationRoles": 4, "partnershipKinds": 5, "projectStatuses": 3,
+        "fields": 23,
+        "resources": 53,
+        "actorTypes": 14,
+        "colleges": 6,
+        "membershipRoles": 4,
+        "participationRoles": 4,
+        "partnershipKinds": 5,
+        "projectStatuses": 3,
     }
 
 
@@ -463,7 +714,13 @@ def test_resources_have_seven_tops_and_every_other_resource_sits_under_one() -> 
     tops = {key for key, c in concepts.items() if (c, SKOS.topConceptOf, MAI.resources) in graph}
     assert len(concepts) >= 40
     assert tops == {
-        "competences", "locaux", "equipements", "vehicules", "services", "temps-salarie", "financement",
+        "competences",
+        "locaux",
+        "equipements",
+        "vehicules",
+        "services",
+        "temps-salarie",
+        "financement",
     }
     for key, concept in concepts.items():
         if key not in tops:
@@ -493,25 +750,31 @@ def test_no_label_names_two_concepts_of_a_scheme(scheme: URIRef) -> None:
     assert {text: keys for text, keys in owners.items() if len(keys) > 1} == {}
 
 
-@pytest.mark.parametrize(("scheme", "typed", "key"), [
-    (MAI.fields, "éco-habitat", "eco-construction"),
-    (MAI.fields, "Insertion par l'activité économique", "insertion-professionnelle"),
-    (MAI.fields, "Eraikuntza ekologikoa", "eco-construction"),
-    (MAI.fields, "Circuitos cortos", "circuits-courts"),
-    (MAI.resources, "local", "locaux"),
-    (MAI.resources, "Camionnette", "vehicule-utilitaire"),
-    (MAI.resources, "fourgon", "vehicule-utilitaire"),
-    (MAI.actorTypes, "CAE", "cae"),
-    (MAI.actorTypes, "coopérative d'activité et d'emploi", "cae"),
-    (MAI.actorTypes, "IAE", "siae"),
-    (MAI.actorTypes, "SCOP", "scop"),
-    (MAI.projectStatuses, "Terminé", "termine"),
-])
+@pytest.mark.parametrize(
+    ("scheme", "typed", "key"),
+    [
+        (MAI.fields, "éco-habitat", "eco-construction"),
+        (MAI.fields, "Insertion par l'activité économique", "insertion-professionnelle"),
+        (MAI.fields, "Eraikuntza ekologikoa", "eco-construction"),
+        (MAI.fields, "Circuitos cortos", "circuits-courts"),
+        (MAI.resources, "local", "locaux"),
+        (MAI.resources, "Camionnette", "vehicule-utilitaire"),
+        (MAI.resources, "fourgon", "vehicule-utilitaire"),
+        (MAI.actorTypes, "CAE", "cae"),
+        (MAI.actorTypes, "coopérative d'activité et d'emploi", "cae"),
+        (MAI.actorTypes, "IAE", "siae"),
+        (MAI.actorTypes, "SCOP", "scop"),
+        (MAI.projectStatuses, "Terminé", "termine"),
+    ],
+)
 def test_what_animators_type_finds_the_concept(scheme: URIRef, typed: str, key: str) -> None:
     graph = ontology_and_schemes()
     concept = concepts_of(scheme)[key]
-    labels = {normalise(str(label))
-              for predicate in (SKOS.prefLabel, SKOS.altLabel) for label in graph.objects(concept, predicate)}
+    labels = {
+        normalise(str(label))
+        for predicate in (SKOS.prefLabel, SKOS.altLabel)
+        for label in graph.objects(concept, predicate)
+    }
     assert normalise(typed) in labels
 
 
@@ -519,10 +782,15 @@ def test_what_animators_type_finds_the_concept(scheme: URIRef, typed: str, key: 
 # Alignments of the concepts (ESSGlobal, NAF rév. 2)
 # ------------------------------------------------------------------------------------------------------
 
+
 def concept_alignments() -> list[tuple[URIRef, URIRef]]:
     graph = ontology_and_schemes()
-    return [(s, o) for p in MAPPING_RELATIONS for s, o in graph.subject_objects(p)  # type: ignore[misc]
-            if str(s).startswith(CONCEPT)]
+    return [
+        (s, o)
+        for p in MAPPING_RELATIONS
+        for s, o in graph.subject_objects(p)  # type: ignore[misc]
+        if str(s).startswith(CONCEPT)
+    ]
 
 
 def test_every_concept_alignment_targets_a_real_essglobal_concept_or_naf_division() -> None:
@@ -533,7 +801,7 @@ def test_every_concept_alignment_targets_a_real_essglobal_concept_or_naf_divisio
         if str(target).startswith(ESSGLOBAL_STANDARD):
             assert target in essglobal_concepts, f"{concept} -> {target}: not an ESSGlobal concept"
         elif str(target).startswith(NAF_DIVISION):
-            assert str(target)[len(NAF_DIVISION):] in naf_divisions(), f"{concept} -> {target}"
+            assert str(target)[len(NAF_DIVISION) :] in naf_divisions(), f"{concept} -> {target}"
         else:
             pytest.fail(f"{concept} -> {target}: unknown target vocabulary")
 
@@ -544,42 +812,67 @@ def test_naf_alignments_are_only_on_fields() -> None:
             assert str(concept).startswith(CONCEPT + "field/")
 
 
-@pytest.mark.parametrize(("key", "naf", "label"), [
-    ("eco-construction", "41", "Construction de bâtiments"),
-    ("eco-construction", "43", "Travaux de construction spécialisés"),
-    ("circuits-courts", "01", "Culture et production animale, chasse et services annexes"),
-    ("finance-solidaire", "64", "Activités des services financiers, hors assurance et caisses de retraite"),
-    ("insertion-professionnelle", "88", "Action sociale sans hébergement"),
-    ("formation", "85", "Enseignement"),
-    ("recherche-developpement", "72", "Recherche-développement scientifique"),
-    ("services-entreprises-salaries", "82",
-     "Activités administratives et autres activités de soutien aux entreprises"),
-    ("groupement-employeurs", "78", "Activités liées à l'emploi"),
-])
+@pytest.mark.parametrize(
+    ("key", "naf", "label"),
+    [
+        ("eco-construction", "41", "Construction de bâtiments"),
+        ("eco-construction", "43", "Travaux de construction spécialisés"),
+        ("circuits-courts", "01", "Culture et production animale, chasse et services annexes"),
+        (
+            "finance-solidaire",
+            "64",
+            "Activités des services financiers, hors assurance et caisses de retraite",
+        ),
+        ("insertion-professionnelle", "88", "Action sociale sans hébergement"),
+        ("formation", "85", "Enseignement"),
+        ("recherche-developpement", "72", "Recherche-développement scientifique"),
+        (
+            "services-entreprises-salaries",
+            "82",
+            "Activités administratives et autres activités de soutien aux entreprises",
+        ),
+        ("groupement-employeurs", "78", "Activités liées à l'emploi"),
+    ],
+)
 def test_naf_alignment_examples(key: str, naf: str, label: str) -> None:
     concept = concepts_of(MAI.fields)[key]
     assert (concept, SKOS.closeMatch, URIRef(NAF_DIVISION + naf)) in ontology_and_schemes()
     assert naf_divisions()[naf] == label
 
 
-@pytest.mark.parametrize(("scheme", "key", "target", "english_label"), [
-    (MAI.fields, "finance-solidaire", "themes/T3", "Social and solidarity finances"),
-    (MAI.fields, "agriculture-paysanne", "themes/T2", "Food souvereignty and peasant's farming agriculture"),
-    (MAI.fields, "eco-construction", "activities/a06", "Construction, public works and refurbishing"),
-    (MAI.fields, "reemploi-economie-circulaire", "activities-modified/AM120",
-     "Reduce, Reuse, Repair & Recycle"),
-    (MAI.fields, "formation", "activities/a16", "Education and training"),
-    (MAI.actorTypes, "cooperative", "legal-form/L2", "Cooperative"),
-    (MAI.actorTypes, "scop", "organisational-structure/OS60", "Workers co-operative"),
-    (MAI.actorTypes, "scic", "organisational-structure/OS100", "Multi-stakeholder co-operative"),
-    (MAI.actorTypes, "mutuelle", "organisational-structure/OS170", "Mutual"),
-])
+@pytest.mark.parametrize(
+    ("scheme", "key", "target", "english_label"),
+    [
+        (MAI.fields, "finance-solidaire", "themes/T3", "Social and solidarity finances"),
+        (
+            MAI.fields,
+            "agriculture-paysanne",
+            "themes/T2",
+            "Food souvereignty and peasant's farming agriculture",
+        ),
+        (MAI.fields, "eco-construction", "activities/a06", "Construction, public works and refurbishing"),
+        (
+            MAI.fields,
+            "reemploi-economie-circulaire",
+            "activities-modified/AM120",
+            "Reduce, Reuse, Repair & Recycle",
+        ),
+        (MAI.fields, "formation", "activities/a16", "Education and training"),
+        (MAI.actorTypes, "cooperative", "legal-form/L2", "Cooperative"),
+        (MAI.actorTypes, "scop", "organisational-structure/OS60", "Workers co-operative"),
+        (MAI.actorTypes, "scic", "organisational-structure/OS100", "Multi-stakeholder co-operative"),
+        (MAI.actorTypes, "mutuelle", "organisational-structure/OS170", "Mutual"),
+    ],
+)
 def test_essglobal_alignment_examples(scheme: URIRef, key: str, target: str, english_label: str) -> None:
     concept = concepts_of(scheme)[key]
     iri = URIRef(ESSGLOBAL_STANDARD + target)
     assert (concept, SKOS.closeMatch, iri) in ontology_and_schemes()
-    labels = {str(label).strip() for label in essglobal_skos().objects(iri, SKOS.prefLabel)
-              if (label.language or "").lower() == "en"}
+    labels = {
+        str(label).strip()
+        for label in essglobal_skos().objects(iri, SKOS.prefLabel)
+        if (label.language or "").lower() == "en"
+    }
     assert english_label in labels
 
 
@@ -593,6 +886,7 @@ def test_an_siae_is_narrower_than_an_essglobal_social_enterprise() -> None:
 # ------------------------------------------------------------------------------------------------------
 # The SHACL shapes
 # ------------------------------------------------------------------------------------------------------
+
 
 def test_every_constraint_of_the_shapes_speaks_french() -> None:
     shapes = parsed("shapes.ttl")
@@ -654,7 +948,10 @@ country:FR a mai:Country , mai:Territory ; skos:prefLabel "France"@fr , "Frantzi
 # SIRET 73282932000009, worked out by hand: its digits at odd positions, doubled (7→14→5, 2→4, 2→4, 3→6,
 # 0, 0, 0), sum to 19 and the others (3, 8, 9, 2, 0, 0, 9) to 31: 50 ≡ 0 (mod 10). Its SIREN 732829320:
 # doubled even positions (3→6, 8→16→7, 9→18→9, 2→4) = 26, others (7, 2, 2, 3, 0) = 14: 40 ≡ 0 (mod 10).
-VALID = PREFIXES + TERRITORIES + """
+VALID = (
+    PREFIXES
+    + TERRITORIES
+    + """
 network:ptce-sud-aquitain a mai:Network ;
     skos:prefLabel "PTCE Sud Aquitain" ;
     dct:description "Pôle territorial de coopération économique du Sud Aquitain."@fr ;
@@ -678,6 +975,7 @@ membership:atelier-bois a mai:Membership ;
     mai:charterSigned "2015-06-01"^^xsd:date ;
     schema:startDate "2015-06-01"^^xsd:date .
 """
+)
 
 
 def shacl(data_turtle: str) -> tuple[bool, set[tuple[str, str]]]:
@@ -707,25 +1005,35 @@ def test_the_ontology_and_schemes_alone_conform() -> None:
     assert shacl(PREFIXES) == (True, set())
 
 
-BROKEN_ACTOR = PREFIXES + TERRITORIES + """
+BROKEN_ACTOR = (
+    PREFIXES
+    + TERRITORIES
+    + """
 actor:sans-domaine a mai:Organisation ;
     skos:prefLabel "Acteur mal saisi" ;
     mai:actorType <https://w3id.org/maillage/concept/actor-type/ovni> ;
     mai:basedIn commune:40312 ;
     mai:siret "7328293200000" .
 """
+)
 
 
 def test_a_broken_actor_is_refused_with_messages_in_french() -> None:
-    assert shacl(BROKEN_ACTOR) == (False, {
-        ("sans-domaine", MESSAGES["no field"]),
-        ("sans-domaine", MESSAGES["siret format"]),
-        ("sans-domaine", MESSAGES["organisation type"]),
-    })
+    assert shacl(BROKEN_ACTOR) == (
+        False,
+        {
+            ("sans-domaine", MESSAGES["no field"]),
+            ("sans-domaine", MESSAGES["siret format"]),
+            ("sans-domaine", MESSAGES["organisation type"]),
+        },
+    )
 
 
 def actor_with(extra: str, *, actor_type: str = "association", klass: str = "mai:Organisation") -> str:
-    return PREFIXES + TERRITORIES + f"""
+    return (
+        PREFIXES
+        + TERRITORIES
+        + f"""
 actor:test a {klass} ;
     skos:prefLabel "Acteur de test" ;
     mai:actorType actor-type:{actor_type} ;
@@ -733,26 +1041,30 @@ actor:test a {klass} ;
     mai:basedIn commune:40312 ;
     {extra} .
 """
+    )
 
 
-@pytest.mark.parametrize(("extra", "message"), [
-    ('mai:siret "7328 2932 0000 09"', MESSAGES["siret format"]),
-    ('mai:siren "73282932"', MESSAGES["siren format"]),
-    ('mai:siren "732829320" ; mai:siret "55208131766522"', MESSAGES["siren vs siret"]),
-    ('mai:rna "W64100012"', MESSAGES["rna"]),
-    ('mai:nif "b12345674"', MESSAGES["nif"]),
-    ('mai:nif "B-1234567-4"', MESSAGES["nif"]),
-    ("geo:lat 91.0 ; geo:long -1.4", MESSAGES["latitude"]),
-    ("geo:lat 43.5", MESSAGES["lat without long"]),
-    ("mai:needs field:emploi", MESSAGES["need"]),
-    ('dct:description "sans langue"', MESSAGES["description"]),
-    ('schema:email "contact@atelier"', MESSAGES["email"]),
-    ('schema:email "contact @atelier.fr"', MESSAGES["email"]),
-    ('schema:email "a@atelier.fr", "b@atelier.fr"', MESSAGES["email"]),
-    ('schema:telephone "05 59 12 34 56"', MESSAGES["telephone"]),
-    ('schema:telephone "+0559123456"', MESSAGES["telephone"]),
-    ('mai:internalNote ""', MESSAGES["internal note"]),
-])
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ('mai:siret "7328 2932 0000 09"', MESSAGES["siret format"]),
+        ('mai:siren "73282932"', MESSAGES["siren format"]),
+        ('mai:siren "732829320" ; mai:siret "55208131766522"', MESSAGES["siren vs siret"]),
+        ('mai:rna "W64100012"', MESSAGES["rna"]),
+        ('mai:nif "b12345674"', MESSAGES["nif"]),
+        ('mai:nif "B-1234567-4"', MESSAGES["nif"]),
+        ("geo:lat 91.0 ; geo:long -1.4", MESSAGES["latitude"]),
+        ("geo:lat 43.5", MESSAGES["lat without long"]),
+        ("mai:needs field:emploi", MESSAGES["need"]),
+        ('dct:description "sans langue"', MESSAGES["description"]),
+        ('schema:email "contact@atelier"', MESSAGES["email"]),
+        ('schema:email "contact @atelier.fr"', MESSAGES["email"]),
+        ('schema:email "a@atelier.fr", "b@atelier.fr"', MESSAGES["email"]),
+        ('schema:telephone "05 59 12 34 56"', MESSAGES["telephone"]),
+        ('schema:telephone "+0559123456"', MESSAGES["telephone"]),
+        ('mai:internalNote ""', MESSAGES["internal note"]),
+    ],
+)
 def test_each_broken_value_gets_its_message(extra: str, message: str) -> None:
     assert shacl(actor_with(extra)) == (False, {("test", message)})
 
@@ -775,11 +1087,17 @@ def test_a_person_is_an_inhabitant_without_business_identifiers() -> None:
     person = {"actor_type": "habitant", "klass": "mai:Person"}
     assert shacl(actor_with("mai:publicConsent true", **person)) == (True, set())
     assert shacl(actor_with('mai:siret "73282932000009"', **person)) == (
-        False, {("test", MESSAGES["inhabitant identifier"])})
+        False,
+        {("test", MESSAGES["inhabitant identifier"])},
+    )
     assert shacl(actor_with("mai:publicConsent true", actor_type="entreprise", klass="mai:Person")) == (
-        False, {("test", MESSAGES["person type"])})
+        False,
+        {("test", MESSAGES["person type"])},
+    )
     assert shacl(actor_with("mai:field field:mobilite", actor_type="habitant")) == (
-        False, {("test", MESSAGES["organisation type"])})
+        False,
+        {("test", MESSAGES["organisation type"])},
+    )
 
 
 def test_the_types_of_organisations_are_the_actor_types_but_habitant() -> None:
@@ -794,10 +1112,13 @@ def test_a_membership_needs_its_start_date_and_a_known_role() -> None:
     start = 'schema:startDate "2015-06-01"^^xsd:date .'
     broken = VALID.replace(start, 'schema:endDate "2016-01-01"^^xsd:date .')
     broken = broken.replace("membership-role:fondateur", "college:ess")
-    assert shacl(broken) == (False, {
-        ("atelier-bois", MESSAGES["membership start"]),
-        ("atelier-bois", MESSAGES["membership role"]),
-    })
+    assert shacl(broken) == (
+        False,
+        {
+            ("atelier-bois", MESSAGES["membership start"]),
+            ("atelier-bois", MESSAGES["membership role"]),
+        },
+    )
 
 
 def test_membership_dates_must_be_in_order() -> None:
@@ -820,21 +1141,27 @@ def test_a_partnership_and_its_direct_links_agree() -> None:
     both_ways = "actor:atelier-bois mai:partnerOf actor:b . actor:b mai:partnerOf actor:atelier-bois ."
     assert shacl(VALID + PARTNERS + both_ways) == (True, set())
     one_way = "actor:atelier-bois mai:partnerOf actor:b ."
-    assert shacl(VALID + PARTNERS + one_way) == (False, {
-        ("atelier-bois", MESSAGES["partner of"]),
-        ("b", MESSAGES["partner of"]),
-    })
+    assert shacl(VALID + PARTNERS + one_way) == (
+        False,
+        {
+            ("atelier-bois", MESSAGES["partner of"]),
+            ("b", MESSAGES["partner of"]),
+        },
+    )
 
 
 def test_an_actor_must_be_based_in_a_known_commune() -> None:
-    broken = VALID.replace("mai:basedIn commune:40312 ;\n    geo:lat 43.54000",
-                           "mai:basedIn commune:99999 ;\n    geo:lat 43.54000")
+    broken = VALID.replace(
+        "mai:basedIn commune:40312 ;\n    geo:lat 43.54000",
+        "mai:basedIn commune:99999 ;\n    geo:lat 43.54000",
+    )
     assert shacl(broken) == (False, {("atelier-bois", MESSAGES["based in"])})
 
 
 def test_broken_territories_are_refused() -> None:
     broken = PREFIXES + TERRITORIES.replace('mai:inseeCode "40312"', 'mai:inseeCode "4031"').replace(
-        "geo:long -1.46578 ; mai:within departement:40 .", "geo:long -1.46578 .")
+        "geo:long -1.46578 ; mai:within departement:40 .", "geo:long -1.46578 ."
+    )
     assert shacl(broken) == (False, {("40312", MESSAGES["insee code"]), ("40312", MESSAGES["departement"])})
 
 
@@ -846,10 +1173,13 @@ def test_broken_concepts_are_refused() -> None:
     data.remove((field.emploi, SKOS.prefLabel, Literal("Emploi", lang="fr")))
     data.remove((field.mobilite, SKOS.broader, None))
     data.add((field.mobilite, SKOS.broader, URIRef(CONCEPT + "resource/vehicules")))
-    assert shacl_graph(data) == (False, {
-        ("emploi", MESSAGES["french label"]),
-        ("mobilite", MESSAGES["broader"]),
-    })
+    assert shacl_graph(data) == (
+        False,
+        {
+            ("emploi", MESSAGES["french label"]),
+            ("mobilite", MESSAGES["broader"]),
+        },
+    )
 
 
 @pytest.mark.parametrize("data", [VALID, BROKEN_ACTOR, actor_with("mai:needs field:emploi")])
@@ -858,8 +1188,11 @@ def test_validating_only_the_imported_nodes_gives_the_same_answer(data: str) -> 
     actors = sorted(graph.subjects(RDF.type, MAI.Organisation))
     graph += ontology_and_schemes()
     everything = shacl_graph(graph)
-    conforms, report, _text = validate(graph, shacl_graph=parsed("shapes.ttl"), inference="none",
-                                       focus_nodes=actors)
-    focused = {(str(report.value(r, SH.focusNode)).rsplit("/", 1)[-1], str(report.value(r, SH.resultMessage)))
-               for r in report.objects(None, SH.result)}
+    conforms, report, _text = validate(
+        graph, shacl_graph=parsed("shapes.ttl"), inference="none", focus_nodes=actors
+    )
+    focused = {
+        (str(report.value(r, SH.focusNode)).rsplit("/", 1)[-1], str(report.value(r, SH.resultMessage)))
+        for r in report.objects(None, SH.result)
+    }
     assert (bool(conforms), focused) == everything

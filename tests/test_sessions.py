@@ -100,7 +100,9 @@ def test_a_write_from_another_site_is_refused_even_with_the_csrf_token(
     )
     assert answer.status_code == 403
     assert answer.json()["error"]["message"] == "requête venue d'un autre site : refusée"
-    forged_login = client.post("/connexion", data={"jeton": token}, headers={"Origin": "https://evil.example"})
+    forged_login = client.post(
+        "/connexion", data={"jeton": token}, headers={"Origin": "https://evil.example"}
+    )
     assert forged_login.status_code == 403
 
 

@@ -163,8 +163,10 @@ def test_narrower_offers_match_one_and_two_steps_down() -> None:
         ("garage", pytest.approx(0.5 * 1.4054651)),  # 0.7027326, not 1.0 (max, not sum)
         ("lagunak", pytest.approx(0.25 * 1.4054651)),  # 0.3513663
     ]
-    assert results[2].reasons[0].concepts == (URIRef(CONCEPT + "resource/vehicules"),
-                                              URIRef(CONCEPT + "resource/fourgon"))
+    assert results[2].reasons[0].concepts == (
+        URIRef(CONCEPT + "resource/vehicules"),
+        URIRef(CONCEPT + "resource/fourgon"),
+    )
     assert results[2].reasons[0].sentence(HIERARCHY, "en", situated=False) == (
         "“Mairie” needs “Vehicles”; “Asso Lagunak” offers “Van”, a concept close to “Vehicles”."
     )
@@ -284,7 +286,10 @@ def test_max_scores_are_the_best_pairs_of_the_network() -> None:
 
 def test_combined_ranking_normalises_each_kind_and_weighs_it() -> None:
     assert DEFAULT_WEIGHTS == {
-        "complementarite": 1.0, "mutualisation": 0.75, "affinite": 0.5, "triangle": 0.5
+        "complementarite": 1.0,
+        "mutualisation": 0.75,
+        "affinite": 0.5,
+        "triangle": 0.5,
     }
     # pooling and triangles have a network maximum of 0 here: they add nothing
     tiers, garraio = synergies_for_actor(DISTANCE, "ferme")

@@ -160,7 +160,11 @@ def separate_discs(coordinates: np.ndarray, radii: np.ndarray, *, gap: float) ->
         if not short.any():
             break
         first, second, offset, distance, needed = (
-            first[short], second[short], offset[short], distance[short], needed[short]
+            first[short],
+            second[short],
+            offset[short],
+            distance[short],
+            needed[short],
         )
         stacked = distance < 1e-9
         angle = first[stacked] * 2.399963 + second[stacked]  # golden angle: distinct directions

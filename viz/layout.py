@@ -211,7 +211,7 @@ def _main_picture(
         [picture + np.asarray(centre) for (_, picture), centre in zip(main, centres, strict=True)]
     )
     packed -= (packed.min(axis=0) + packed.max(axis=0)) / 2
-    return np.concatenate([nodes for nodes, _ in main]), packed, pictures[len(main):]
+    return np.concatenate([nodes for nodes, _ in main]), packed, pictures[len(main) :]
 
 
 def _grid_width(count: int, *, aspect: float) -> float:

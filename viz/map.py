@@ -254,7 +254,7 @@ def render_map(
             lang=lang,
             width=WIDTH,
             height=round(projection.height, 1),
-        frame=" ".join(f"{v:g}" for v in frame),
+            frame=" ".join(f"{v:g}" for v in frame),
             summary=text("map.summary", lang=lang, actors=counted("actors", len(nodes), lang=lang)),
             areas=drawn_areas,
             places=drawn_places,
@@ -268,7 +268,7 @@ def render_map(
             classes_title=text("map.classes.title", lang=lang),
             classes=classes,
             help=text("map.help", lang=lang),
-        script_url=static_url(MAP_SCRIPT),
-        spain_note=Markup.escape(text("map.spain", lang=lang)) if places else "",
+            script_url=static_url(MAP_SCRIPT),
+            spain_note=Markup.escape(text("map.spain", lang=lang)) if places else "",
         )
     )

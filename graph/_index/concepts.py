@@ -72,9 +72,7 @@ def matrix_columns(
     return tuple(sorted(set(_ancestors(concepts, columns))))
 
 
-def binary_matrix(
-    rows: Iterable[tuple[URIRef, ...]], column: dict[URIRef, int], n_rows: int
-) -> SparseMatrix:
+def binary_matrix(rows: Iterable[tuple[URIRef, ...]], column: dict[URIRef, int], n_rows: int) -> SparseMatrix:
     """A CSR matrix with 1.0 where a row declares a concept of `column`."""
     row_index: list[int] = []
     col_index: list[int] = []

