@@ -87,7 +87,7 @@ def test_a_stale_form_is_refused_and_shown_again(site: tuple[TestClient, TokenSt
         f"{EDIT}/description",
         data={"csrf": csrf, "version": html.unescape(old_version.group(1)), "description": "Réemploi."},
     )
-    assert "Description enregistrée." in fresh.text
+    assert "Description et coordonnées enregistrées." in fresh.text
     dump = sorted(store.quads())
     stale = client.post(
         f"{EDIT}/description",
@@ -140,6 +140,46 @@ def test_an_animator_edits_any_description(site: tuple[TestClient, TokenStore, S
             "description": "Atelier <b>partagé</b>",
         },
     )
-    assert "Description enregistrée." in saved.text
+    assert "Description et coordonnées enregistrées." in saved.text
     assert client.get("/api/actors/chantier-bois-adour").json()["description"] == "Atelier <b>partagé</b>"
     assert "Atelier &lt;b&gt;partagé&lt;/b&gt;" in client.get("/actors/chantier-bois-adour").text
+
+
+def test_a_member_sets_its_contacts_seen_by_the_network_only(
+    site: tuple[TestClient, TokenStore, Store],
+) -> None:
+    client, tokens, _store = site
+    _, token = tokens.create("member", actor=MEMBER)
+    csrf = log_in(client, token)
+    version = re.search(r'name="version" value="([^"]+)"', client.get(EDIT).text)
+    assert version is not None
+    data = {"csrf": csrf, "version": html.unescape(version.group(1)), "description": "Réemploi."}
+    # a French phone as typed is kept in E.164: 05 59 12 34 56 → +33559123456
+    saved = client.post(
+        f"{EDIT}/description",
+        data={**data, "courriel": "Contact@Lur-Berri.eus", "telephone": "05 59 12 34 56"},
+    )
+    assert "Description et coordonnées enregistrées." in saved.text
+    assert 'value="+33559123456"' in saved.text
+    member_view = client.get(f"/api/actors/{MEMBER}", headers={"Authorization": f"Bearer {token}"}).json()
+    assert member_view["telephone"] == "+33559123456" and member_view["email"] is not None
+    public = TestClient(client.app)  # no cookie, no token: the public
+    assert "+33559123456" not in public.get(f"/actors/{MEMBER}").text
+    assert public.get(f"/api/actors/{MEMBER}").json()["telephone"] is None
+    # a phone that is not one is refused with its rule, and nothing changes
+    version = re.search(r'name="version" value="([^"]+)"', saved.text)
+    assert version is not None
+    data["version"] = html.unescape(version.group(1))
+    refused = client.post(f"{EDIT}/description", data={**data, "telephone": "appelez-nous"})
+    assert refused.status_code == 422 and "appelez-nous" in html.unescape(refused.text)
+    assert (
+        client.get(f"/api/actors/{MEMBER}", headers={"Authorization": f"Bearer {token}"}).json()["telephone"]
+        == "+33559123456"
+    )
+    # a form without the contact fields (an older page) leaves them as they are
+    version = re.search(r'name="version" value="([^"]+)"', refused.text)
+    assert version is not None
+    data["version"] = html.unescape(version.group(1))
+    client.post(f"{EDIT}/description", data={**data, "description": "Réemploi et réparation."})
+    kept = client.get(f"/api/actors/{MEMBER}", headers={"Authorization": f"Bearer {token}"}).json()
+    assert (kept["description"], kept["telephone"]) == ("Réemploi et réparation.", "+33559123456")

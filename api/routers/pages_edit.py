@@ -1,4 +1,4 @@
-"""Editing an actor from the pages (/actors/{id}/modifier): its description, needs and offers.
+"""Editing an actor from the pages (/actors/{id}/modifier): its description and contacts, needs and offers.
 
 For a logged-in person (`/connexion`): a member edits its own actor, an animator or admin any actor —
 the same rules, checks and writes as the API (`maillage.api.editing`, `maillage.ingest.edit_entities`):
@@ -28,7 +28,7 @@ router = APIRouter(tags=["pages"], include_in_schema=False)
 
 KINDS = {"besoins": "need", "offres": "offer"}
 DONE = {
-    "description": "Description enregistrée.",
+    "description": "Description et coordonnées enregistrées.",
     "ajout": "Ajout enregistré : les synergies en tiennent compte.",
     "retrait": "Retrait enregistré.",
 }
@@ -74,6 +74,8 @@ def _form(
         actor_id=actor_id,
         name=values.get("name") or actor_id,
         description=values.get("description") or "",
+        email=values.get("email") or "",
+        telephone=values.get("telephone") or "",
         etag=entity_etag(state.store, "actor", actor_id, audience=caller.audience) or "",
         needs=_statements(state, actor_id, "need"),
         offers=_statements(state, actor_id, "offer"),
@@ -124,8 +126,16 @@ def save_description(
     caller: CallerDep,
     state: StateDep,
     description: Annotated[str, Form(max_length=5000)] = "",
+    courriel: Annotated[str | None, Form(max_length=320)] = None,
+    telephone: Annotated[str | None, Form(max_length=40)] = None,
     version: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
+    """The description and the contacts (e-mail, phone: seen by the network's members only), one write; a
+    contact field the form did not send is left as it is (emptied, it is removed)."""
+    changes: dict[str, str | None] = {"description": description.strip() or None}
+    for name, value in (("email", courriel), ("telephone", telephone)):
+        if value is not None:
+            changes[name] = value.strip() or None
     return _write(
         request,
         state,
@@ -136,12 +146,12 @@ def save_description(
             state.store,
             "actor",
             actor_id,
-            {"description": description.strip() or None},
+            changes,
             author=author_of(caller),
             if_match=[version],
             create=False,
             replace=False,
-            allowed=None if caller.may("animator") else {"description"},
+            allowed=None if caller.may("animator") else set(changes),
         ),
     )
 
