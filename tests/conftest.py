@@ -7,9 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
+from maillage.api.app import create_app
 from maillage.graph.stores.base import Store
 from maillage.graph.stores.oxigraph import OxigraphStore
+from maillage.graph.tokens import TokenStore
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
@@ -105,3 +108,12 @@ def sample_store_any(request: pytest.FixtureRequest, sample_store: Store) -> Ite
     import_path(store, SAMPLE)
     yield store
     _close(store)
+
+
+@pytest.fixture()
+def site(sample_store: Store, tmp_path: Path) -> tuple[TestClient, TokenStore, Store]:
+    """The app over a writable copy of the sample network, with its token store (for the pages' tests)."""
+    store = OxigraphStore(None)
+    store.add_all(sample_store.quads())
+    tokens = TokenStore(tmp_path / "tokens.sqlite3")
+    return TestClient(create_app(store, tokens=tokens)), tokens, store

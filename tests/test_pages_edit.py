@@ -4,28 +4,16 @@ from __future__ import annotations
 
 import html
 import re
-from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 
-from maillage.api.app import create_app
 from maillage.graph.stores.base import Store
-from maillage.graph.stores.oxigraph import OxigraphStore
 from maillage.graph.tokens import TokenStore
 
 MEMBER = "ressourcerie-lur-berri"
 EDIT = f"/actors/{MEMBER}/modifier"
 # offres.csv: only jardins-solidaires-seignanx offers « maraichage »; the ressourcerie needs it nowhere yet.
 GROWER = "jardins-solidaires-seignanx"
-
-
-@pytest.fixture()
-def site(sample_store: Store, tmp_path: Path) -> tuple[TestClient, TokenStore, Store]:
-    store = OxigraphStore(None)
-    store.add_all(sample_store.quads())
-    tokens = TokenStore(tmp_path / "tokens.sqlite3")
-    return TestClient(create_app(store, tokens=tokens)), tokens, store
 
 
 def log_in(client: TestClient, token: str) -> str:

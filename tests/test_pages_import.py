@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 
-from maillage.api.app import create_app
 from maillage.graph.stores.base import Store
-from maillage.graph.stores.oxigraph import OxigraphStore
 from maillage.graph.tokens import TokenStore
 
 # Row 2 is a new actor; row 3 names a field (« astrologie ») that is not in the taxonomy.
@@ -20,14 +16,6 @@ ACTEURS = (
     "ferme-test,Ferme Test,association,astrologie,40312,FR\n"
 )
 UPLOAD = {"fichier": ("acteurs.csv", ACTEURS.encode(), "text/csv")}
-
-
-@pytest.fixture()
-def site(sample_store: Store, tmp_path: Path) -> tuple[TestClient, TokenStore, Store]:
-    store = OxigraphStore(None)
-    store.add_all(sample_store.quads())
-    tokens = TokenStore(tmp_path / "tokens.sqlite3")
-    return TestClient(create_app(store, tokens=tokens)), tokens, store
 
 
 def log_in(client: TestClient, tokens: TokenStore) -> str:

@@ -5,28 +5,18 @@ from __future__ import annotations
 
 import html
 import re
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from maillage.api.app import create_app
 from maillage.graph.stores.base import Store
-from maillage.graph.stores.oxigraph import OxigraphStore
 from maillage.graph.tokens import TokenStore
 
 
 @pytest.fixture(scope="module")
 def client(sample_store: Store) -> TestClient:
     return TestClient(create_app(sample_store))
-
-
-@pytest.fixture()
-def site(sample_store: Store, tmp_path: Path) -> tuple[TestClient, TokenStore, Store]:
-    store = OxigraphStore(None)
-    store.add_all(sample_store.quads())
-    tokens = TokenStore(tmp_path / "tokens.sqlite3")
-    return TestClient(create_app(store, tokens=tokens)), tokens, store
 
 
 def item(page: str, scheme: str, key: str) -> str:
