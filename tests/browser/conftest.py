@@ -29,6 +29,8 @@ from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Route, syn
 
 from maillage.api.app import create_app
 from maillage.graph.stores.base import Store
+from maillage.graph.stores.oxigraph import OxigraphStore
+from maillage.graph.tokens import TokenStore
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 SCREENSHOT_DIR = REPOSITORY / "test-artifacts" / "screenshots"
@@ -157,3 +159,14 @@ def serving(app: Any) -> Iterator[str]:
     finally:
         running.should_exit = True
         thread.join(timeout=10)
+
+
+@pytest.fixture()
+def editable_site(sample_store: Store, tmp_path: Path) -> Iterator[tuple[str, TokenStore]]:
+    """A served copy of the sample network that a journey may change, with its own tokens."""
+    store = OxigraphStore(None)
+    store.add_all(sample_store.quads())
+    tokens = TokenStore(tmp_path / "tokens.sqlite3")
+    with serving(create_app(store, tokens=tokens)) as url:
+        yield url, tokens
+    store.close()

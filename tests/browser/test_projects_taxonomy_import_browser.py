@@ -8,17 +8,13 @@ tests/test_pages_projects.py, tests/test_pages_taxonomy.py and tests/test_pages_
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
 
-from maillage.api.app import create_app
-from maillage.graph.stores.base import Store
-from maillage.graph.stores.oxigraph import OxigraphStore
 from maillage.graph.tokens import TokenStore
-from tests.browser.conftest import serving
 
 pytestmark = pytest.mark.browser
 
@@ -28,17 +24,6 @@ ACTEURS = (
     "atelier-neuf,Atelier Neuf,association,eco-construction,40312,FR\n"
     "ferme-test,Ferme Test,association,astrologie,40312,FR\n"
 )
-
-
-@pytest.fixture()
-def editable_site(sample_store: Store, tmp_path: Path) -> Iterator[tuple[str, TokenStore]]:
-    """A copy of the sample network that the journey may change, with its own tokens."""
-    store = OxigraphStore(None)
-    store.add_all(sample_store.quads())
-    tokens = TokenStore(tmp_path / "tokens.sqlite3")
-    with serving(create_app(store, tokens=tokens)) as url:
-        yield url, tokens
-    store.close()
 
 
 def log_in_as_animator(page: Page, site: str, tokens: TokenStore, target: str) -> None:

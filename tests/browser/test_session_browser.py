@@ -10,7 +10,6 @@ from playwright.sync_api import Page
 
 from maillage.api.app import create_app
 from maillage.graph.stores.base import Store
-from maillage.graph.stores.oxigraph import OxigraphStore
 from maillage.graph.tokens import TokenStore
 from tests.browser.conftest import serving
 
@@ -66,16 +65,6 @@ def test_every_page_carries_the_policy_and_the_api_docs_work_under_it(
     page.wait_for_selector("text=Lister et filtrer les acteurs", timeout=15000)  # Swagger UI ran
     screenshot(page, "docs-api")
     assert page.console_errors == []  # type: ignore[attr-defined]
-
-
-@pytest.fixture()
-def editable_site(sample_store: Store, tmp_path: Path) -> Iterator[tuple[str, TokenStore]]:
-    """A copy of the sample network that the journey may change."""
-    store = OxigraphStore(None)
-    store.add_all(sample_store.quads())
-    tokens = TokenStore(tmp_path / "tokens.sqlite3")
-    with serving(create_app(store, tokens=tokens)) as url:
-        yield url, tokens
 
 
 def test_a_member_adds_a_need_sees_the_new_synergy_and_cannot_edit_another_actor(
