@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from maillage import __version__
 from maillage.api.errors import install_error_handlers
 from maillage.api.headers import SecurityHeadersMiddleware
+from maillage.api.i18n import LanguageMiddleware
 from maillage.api.limits import BodyLimitMiddleware
 from maillage.api.routers import (
     actors,
@@ -21,6 +22,7 @@ from maillage.api.routers import (
     edit_concepts,
     edit_projects,
     imports,
+    language,
     linked_data,
     login,
     network,
@@ -85,6 +87,7 @@ def create_app(
     app.state.sparql = SparqlEndpoint(store, limits=sparql_limits, index=app.state.maillage.index)
     install_error_handlers(app)
     app.add_middleware(CSRFMiddleware)
+    app.add_middleware(LanguageMiddleware)  # before the CSRF refusal pages and the error pages
     app.add_middleware(BodyLimitMiddleware)  # outside the CSRF check, which reads urlencoded forms
     app.add_middleware(SecurityHeadersMiddleware)  # outermost: also on the CSRF refusals
     for router in (
@@ -109,6 +112,7 @@ def create_app(
         pages_projects.router,
         pages_taxonomy.router,
         login.router,
+        language.router,
     ):
         app.include_router(router)
     app.mount(

@@ -6,13 +6,23 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlencode
 
+import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from maillage.api.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, plural_message, translate
 from maillage.viz.network import script_urls, stylesheet_urls
 
-templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
+_environment = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates"),
+    autoescape=True,
+    extensions=["jinja2.ext.i18n"],
+)
+_environment.install_gettext_callables(  # type: ignore[attr-defined]
+    gettext=translate, ngettext=plural_message, newstyle=True
+)
+templates = Jinja2Templates(env=_environment)
 
 
 def merge_query(current: Mapping[str, object], changes: Mapping[str, object]) -> str:
@@ -41,7 +51,23 @@ def render_page(request: Request, template: str, status_code: int = 200, **conte
 
     context.update(scripts=script_urls(), stylesheets=[*stylesheet_urls(), "/static/maillage-pages.css"])
     context.setdefault("viewer", viewer(request))
+    context.update(page_language(request))
     return templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def page_language(request: Request) -> dict[str, object]:
+    """What the banner needs for the language switch: the page's language and the other one's link."""
+    lang = current_language()
+    other = LANGUAGES[1] if lang == LANGUAGES[0] else LANGUAGES[0]
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return {
+        "lang": lang,
+        "other_language": {
+            "code": other,
+            "name": LANGUAGE_NAMES[other],
+            "href": f"/langue/{other}?{urlencode({'suivant': here})}",
+        },
+    }
 
 
 def wants_html(request: Request) -> bool:

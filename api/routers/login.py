@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from maillage.api.i18n import _
 from maillage.api.session import (
     COOKIE,
     LoginThrottle,
@@ -113,7 +114,7 @@ def viewer(request: Request) -> dict[str, str | bool] | None:
     if session is None:
         return None
     return {
-        "role": ROLE_LABELS[session.token.role],
+        "role": _(ROLE_LABELS[session.token.role]),
         "actor": session.token.actor or "",
         "note": session.token.note,
         "csrf": session.csrf,
