@@ -324,6 +324,12 @@ class ExportFormat(str, Enum):
     catalogue = "catalogue"
 
 
+class ExportAudience(str, Enum):
+    public = "public"
+    reseau = "reseau"
+    animateurs = "animateurs"
+
+
 @app.command()
 def export(
     format: Annotated[  # noqa: A002
@@ -344,12 +350,27 @@ def export(
     base_url: Annotated[
         str, typer.Option("--base-url", help="adresse publique du serveur (liens du catalogue)")
     ] = "http://127.0.0.1:8000/",
+    audience: Annotated[
+        ExportAudience,
+        typer.Option(
+            "--audience",
+            "-a",
+            help="pour qui : public (défaut), reseau (+ courriels et téléphones des membres) ou animateurs "
+            "(+ notes internes et personnes sans consentement)",
+        ),
+    ] = ExportAudience.public,
 ) -> None:
-    """Exporter les données publiques du réseau (données liées alignées sur schema.org et ESSGlobal,
-    Gephi, CSV, GeoJSON) ou le catalogue DCAT-AP qui les décrit."""
+    """Exporter les données du réseau (données liées alignées sur schema.org et ESSGlobal, Gephi, CSV,
+    GeoJSON) — publiques par défaut — ou le catalogue DCAT-AP qui les décrit (toujours public)."""
     from maillage.graph.export import ExportError, catalog_graph, check_export, export_chunks, graph_bytes
     from maillage.graph.index import build_index
+    from maillage.graph.privacy import Audience
 
+    level = {"public": Audience.PUBLIC, "reseau": Audience.NETWORK, "animateurs": Audience.ANIMATORS}[
+        audience.value
+    ]
+    if format is ExportFormat.catalogue and level is not Audience.PUBLIC:
+        fail("--audience : le catalogue DCAT-AP décrit les données publiques ; il n'a pas d'autre audience")
     if format is not ExportFormat.catalogue:
         try:
             check_export(dataset, format.value)
@@ -369,7 +390,13 @@ def export(
 
                 colors = actor_colors(index)
             chunks = export_chunks(
-                store, format.value, dataset=dataset, aligned=True, index=index, colors=colors
+                store,
+                format.value,
+                dataset=dataset,
+                aligned=True,
+                index=index,
+                colors=colors,
+                audience=level,
             )
         target = sys.stdout.buffer if str(output) == "-" else output.open("wb")
         try:
@@ -385,6 +412,11 @@ def export(
         store.close()
     if str(output) != "-":
         typer.echo(f"{output} : {written} octets écrits")
+    if level is not Audience.PUBLIC:
+        typer.echo(
+            f"Attention : export pour les {level.label}, avec des champs non publics — à ne pas publier.",
+            err=True,
+        )
 
 
 @app.command()

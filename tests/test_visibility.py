@@ -17,9 +17,11 @@ import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SDO, SKOS
+from typer.testing import CliRunner
 
 from maillage.api.app import create_app
 from maillage.api.auth import Caller
+from maillage.cli import app as cli
 from maillage.graph.export import serialize
 from maillage.graph.privacy import Audience, audience_of, property_levels, visibility, withheld_properties
 from maillage.graph.sparql import SparqlLimits
@@ -311,3 +313,34 @@ def test_the_public_version_does_not_move_with_a_phone(editable: tuple) -> None:
     assert changed.status_code == 200 and changed.headers["etag"] != tag
     assert client.get(f"/api/actors/{KEY}").headers["etag"] == public
     assert json.loads(client.get(f"/api/actors/{KEY}").text)["telephone"] is None
+
+
+@pytest.mark.parametrize(
+    ("option", "audience"),
+    [("public", Audience.PUBLIC), ("reseau", Audience.NETWORK), ("animateurs", Audience.ANIMATORS)],
+)
+def test_the_export_command_for_each_audience(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, option: str, audience: Audience
+) -> None:
+    """`maillage export --audience` (the command runs with the store's owner's rights): public by default,
+    the network's or the animators' copy when asked, with a warning on the terminal."""
+    monkeypatch.setenv("MAILLAGE_STORE", f"oxigraph:{tmp_path / 'oxigraph'}")
+    runner = CliRunner()
+    imported = runner.invoke(cli, ["import", str(write_network(tmp_path / "reseau", actors=TINY))])
+    assert imported.exit_code == 0, imported.output
+    target = tmp_path / "reseau.ttl"
+    args = ["export", "-f", "turtle", "-o", str(target)]
+    done = runner.invoke(cli, args if option == "public" else [*args, "--audience", option])
+    assert done.exit_code == 0, done.output
+    graph = Graph().parse(target, format="turtle")
+    assert seen_in(graph) == SEEN[audience]
+    assert ((INHABITANT, None, None) in graph) is (audience is Audience.ANIMATORS)
+    warned = "Attention : export pour les" in done.output
+    assert warned is (audience is not Audience.PUBLIC)
+
+
+def test_the_catalogue_is_public_only(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("MAILLAGE_STORE", f"oxigraph:{tmp_path / 'oxigraph'}")
+    refused = CliRunner().invoke(cli, ["export", "-f", "catalogue", "-o", "-", "--audience", "reseau"])
+    assert refused.exit_code == 1
+    assert "le catalogue DCAT-AP décrit les données publiques" in refused.output
