@@ -5,12 +5,14 @@ SPARQL per request. The index is rebuilt when `Store.generation` moves on (measu
 docs/decisions/20261128-index-rebuild.md).
 
 This module is the public face: import from here. The code lives in `maillage.graph._index`: `records`
-(what the index holds), `build` (`build_index`) and the readers and builders it puts together.
+(what the index holds), `build` (`build_index`), `fingerprint` (`synergy_fingerprint`) and the readers and
+builders it puts together.
 """
 
 from __future__ import annotations
 
 from maillage.graph._index.build import build_index
+from maillage.graph._index.fingerprint import synergy_fingerprint
 from maillage.graph._index.records import (
     ActorKind,
     ActorRecord,
@@ -44,4 +46,5 @@ __all__ = [
     "UnknownActorError",
     "build_index",
     "iri_key",
+    "synergy_fingerprint",
 ]

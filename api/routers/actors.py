@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
+from maillage.api.answers import cached_json
 from maillage.api.auth import CallerDep
 from maillage.api.deps import IndexDep, LangDep, StateDep
 from maillage.api.present import actor_contacts, actor_detail, actor_public, public_actor, synergy_item
@@ -122,14 +123,16 @@ def get_actor(
     summary="Les synergies d'un acteur, classées et expliquées",
 )
 def actor_synergies(
+    request: Request,
     actor_id: str,
     index: IndexDep,
+    state: StateDep,
     filters: SynergyFiltersDep,
     kind: Annotated[list[KindName] | None, Query(description=KIND_HELP)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     offset: Annotated[int, Query(ge=0)] = 0,
     lang: LangDep = "fr",
-) -> Page[SynergyItem]:
+) -> Response:
     """Un seul type demandé : les éléments de ce type (paires, ou groupes de mutualisation dont l'acteur
     est membre) avec leur score brut. Plusieurs types, ou aucun : le classement combiné, un élément par
     autre acteur, ``Σ poids · score / maximum du type``, chacun disant quels types y ont contribué
@@ -141,18 +144,23 @@ def actor_synergies(
     asked = set(kind or ())
     kinds = tuple(k for k in KINDS if k in asked) or KINDS
     options = filters.options(limit=limit, offset=offset, cross_border_only=CROSS_BORDER in asked)
-    items: Ranked[Synergy] | Ranked[Pooling]
-    with filter_errors():
-        if kinds == ("complementarite",):
-            items = complementarities(index, actor_id, exclude_linked=filters.exclude_linked, **options)
-        elif kinds == ("mutualisation",):
-            items = poolings_for_actor(index, actor_id, **options)
-        elif kinds == ("affinite",):
-            items = affinities(index, actor_id, **options)
-        elif kinds == ("triangle",):
-            items = triangles(index, actor_id, **options)
-        else:
-            items = synergies_for_actor(
-                index, actor_id, kinds=kinds, exclude_linked=filters.exclude_linked, **options
-            )
-    return Page[SynergyItem](data=[synergy_item(index, s, lang) for s in items], count=items.total)
+
+    def answer() -> Page[SynergyItem]:
+        items: Ranked[Synergy] | Ranked[Pooling]
+        with filter_errors():
+            if kinds == ("complementarite",):
+                items = complementarities(index, actor_id, exclude_linked=filters.exclude_linked, **options)
+            elif kinds == ("mutualisation",):
+                items = poolings_for_actor(index, actor_id, **options)
+            elif kinds == ("affinite",):
+                items = affinities(index, actor_id, **options)
+            elif kinds == ("triangle",):
+                items = triangles(index, actor_id, **options)
+            else:
+                items = synergies_for_actor(
+                    index, actor_id, kinds=kinds, exclude_linked=filters.exclude_linked, **options
+                )
+        return Page[SynergyItem](data=[synergy_item(index, s, lang) for s in items], count=items.total)
+
+    question = ("actor", actor_id, kinds, tuple(sorted(options.items())), filters.exclude_linked, lang)
+    return cached_json(request, state.answers, index, question, answer)

@@ -10,9 +10,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated, Literal, TypedDict
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
 
-from maillage.api.deps import IndexDep, LangDep
+from maillage.api.answers import cached_json
+from maillage.api.deps import IndexDep, LangDep, StateDep
 from maillage.api.errors import APIError
 from maillage.api.present import bridge_public, synergy_item
 from maillage.api.schemas import BridgePublic, Page, SynergyItem
@@ -107,23 +109,27 @@ def filter_errors() -> Iterator[None]:
 
 @router.get("", response_model=Page[SynergyItem], summary="Les meilleures synergies du réseau")
 def list_synergies(
+    request: Request,
     index: IndexDep,
+    state: StateDep,
     filters: SynergyFiltersDep,
     kind: Annotated[list[KindName] | None, Query(description=KIND_HELP)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
     lang: LangDep = "fr",
-) -> Page[SynergyItem]:
+) -> Response:
     """Paires (complémentarité, affinité, triangle) et groupes de mutualisation, classés ensemble par
     ``poids · score / maximum du type`` ; `count` compte tous les éléments trouvés."""
-    with filter_errors():
-        items = network_synergies(
-            index,
-            kinds=tuple(kind or KINDS),
-            exclude_linked=filters.exclude_linked,
-            **filters.options(limit=limit, offset=offset),
-        )
-    return Page[SynergyItem](data=[synergy_item(index, s, lang) for s in items], count=items.total)
+    kinds = tuple(kind or KINDS)
+    options = filters.options(limit=limit, offset=offset)
+
+    def answer() -> Page[SynergyItem]:
+        with filter_errors():
+            items = network_synergies(index, kinds=kinds, exclude_linked=filters.exclude_linked, **options)
+        return Page[SynergyItem](data=[synergy_item(index, s, lang) for s in items], count=items.total)
+
+    question = ("network", kinds, tuple(sorted(options.items())), filters.exclude_linked, lang)
+    return cached_json(request, state.answers, index, question, answer)
 
 
 @router.get(

@@ -10,6 +10,9 @@ would (one uvicorn process, access log on), waits for the analysis index, then r
 - ``mixed``: search 20 %, actor 20 %, actor page (HTML) 15 %, synergies 35 %, SPARQL 5 % (when the server
   has ``/sparql``), writes 5 % (``--write``: by default an animator's ``PATCH /api/actors/{key}`` of the
   description, a new text each time, ``If-Match: *``);
+- ``synergies-kept`` (``--ask-all``): the synergies scenario again once every actor's answer has been asked
+  once and kept by the server (`maillage.api.answers`) — the steady state of a network whose members look at
+  their synergies over a day; the first scenario measures first asks;
 - ``bare``: the baseline, `benchmarks.load.bare` (precomputed numpy top scores behind a bare Starlette
   route, same uvicorn), same connections and duration;
 - ``soak`` (``--soak SECONDS``): the mixed scenario for that long, the server's resident memory sampled
@@ -167,6 +170,20 @@ def slope_per_minute(samples: list[tuple[float, float]]) -> float:
     return round(sum((t - mean_t) * (v - mean_v) for t, v in samples) / spread * 60, 2) if spread else 0.0
 
 
+def ask_every_actor(base: str, keys: list[str], workers: int = 4) -> float:
+    """Ask each actor's synergies once (the server keeps the answers: `maillage.api.answers`), as a
+    network's users would over a day; the seconds it took."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    start = time.monotonic()
+    with ThreadPoolExecutor(workers) as pool:
+        statuses = list(pool.map(lambda key: get(f"{base}/api/actors/{key}/synergies"), keys))
+    failed = [key for key, status in zip(keys, statuses, strict=True) if status != 200]
+    if failed:
+        raise SystemExit(f"{len(failed)} réponses en échec, dont {failed[0]}")
+    return round(time.monotonic() - start, 1)
+
+
 def prepare(size: int, seed: int, folder: Path) -> list[str]:
     """Generate the network of `size` actors into ``folder/oxigraph`` (`benchmarks.generate`: 10 s at
     25,000); its public actor keys."""
@@ -244,6 +261,12 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
                 results["scenarios"][name] = wrk(
                     base, weights, env, duration=args.duration, connections=args.connections
                 )
+            if args.ask_all:
+                print(f"  every actor's synergies once ({len(keys)}) …", file=sys.stderr)
+                results["ask_all_s"] = ask_every_actor(base, keys)
+                results["scenarios"]["synergies-kept"] = wrk(
+                    base, {"synergies": 1}, env, duration=args.duration, connections=args.connections
+                )
             if args.soak:
                 print(f"  soak {args.soak} s …", file=sys.stderr)
                 sampler = Sampler(server.pid)
@@ -311,6 +334,12 @@ def main(argv: list[str] | None = None) -> int:
         "--write",
         default=DEFAULT_WRITE,
         help="écriture du scénario mixte : 'MÉTHODE CHEMIN-avec-%%s CORPS-avec-%%d' ('' : aucune)",
+    )
+    parser.add_argument(
+        "--ask-all",
+        action="store_true",
+        help="après les scénarios : demander une fois les synergies de chaque acteur, puis mesurer "
+        "« synergies-kept » (réponses gardées)",
     )
     parser.add_argument("--output", type=Path, default=None)
     args = parser.parse_args(argv)
