@@ -65,9 +65,10 @@ class AppState:
     def index(self) -> NetworkIndex:
         """The current index: rebuilt here once after each committed write, or — for a network whose
         build is slow — the previous one while a background rebuild runs."""
-        current = self._index
-        if current is not None and current.generation == self.store.generation:
+        current = self.current_index()
+        if current is not None:
             return current
+        current = self._index
         if (
             current is not None
             and self._build_seconds > self.stale_after
@@ -76,6 +77,11 @@ class AppState:
             self._rebuild_in_background()
             return current
         return self._build_now()
+
+    def current_index(self) -> NetworkIndex | None:
+        """The index if it matches the store now, else None — never builds, reads or waits."""
+        current = self._index
+        return current if current is not None and current.generation == self.store.generation else None
 
     def fresh_index(self, timeout: float = 120.0) -> NetworkIndex:
         """An index built after every write committed so far (waits for the background rebuild, at most

@@ -122,7 +122,7 @@ def get_actor(
     response_model=Page[SynergyItem],
     summary="Les synergies d'un acteur, classées et expliquées",
 )
-def actor_synergies(
+async def actor_synergies(
     request: Request,
     actor_id: str,
     index: IndexDep,
@@ -163,4 +163,4 @@ def actor_synergies(
         return Page[SynergyItem](data=[synergy_item(index, s, lang) for s in items], count=items.total)
 
     question = ("actor", actor_id, kinds, tuple(sorted(options.items())), filters.exclude_linked, lang)
-    return cached_json(request, state.answers, index, question, answer)
+    return await cached_json(request, state.answers, index, question, answer)

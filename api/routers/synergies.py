@@ -65,7 +65,7 @@ class SynergyFilters:
         )
 
 
-def synergy_filters(
+async def synergy_filters(
     field: Annotated[
         str | None, Query(description="clé d'un domaine (sous-domaines inclus) que l'autre acteur déclare")
     ] = None,
@@ -108,7 +108,7 @@ def filter_errors() -> Iterator[None]:
 
 
 @router.get("", response_model=Page[SynergyItem], summary="Les meilleures synergies du réseau")
-def list_synergies(
+async def list_synergies(
     request: Request,
     index: IndexDep,
     state: StateDep,
@@ -129,7 +129,7 @@ def list_synergies(
         return Page[SynergyItem](data=[synergy_item(index, s, lang) for s in items], count=items.total)
 
     question = ("network", kinds, tuple(sorted(options.items())), filters.exclude_linked, lang)
-    return cached_json(request, state.answers, index, question, answer)
+    return await cached_json(request, state.answers, index, question, answer)
 
 
 @router.get(

@@ -16,6 +16,8 @@ from maillage.graph._index.records import NetworkIndex
 
 #: Record fields no synergy reads.
 FREE_TEXT = frozenset({"description"})
+#: Where an index keeps its fingerprint once computed (`NetworkIndex.derived`).
+FINGERPRINT = "synergy-fingerprint"
 
 
 def synergy_fingerprint(index: NetworkIndex) -> str:
@@ -27,7 +29,7 @@ def synergy_fingerprint(index: NetworkIndex) -> str:
     >>> synergy_fingerprint(empty) == synergy_fingerprint(build_index(OxigraphStore(None)))
     True
     """
-    found = index.derived.get("synergy-fingerprint")
+    found = index.derived.get(FINGERPRINT)
     if isinstance(found, str):
         return found
     digest = hashlib.blake2b(digest_size=16)
@@ -42,5 +44,5 @@ def synergy_fingerprint(index: NetworkIndex) -> str:
     digest.update(repr(sorted(tuple(sorted(pair)) for pair in index.partnerships)).encode())
     digest.update(repr(index.network).encode())
     found = digest.hexdigest()
-    index.derived["synergy-fingerprint"] = found
+    index.derived[FINGERPRINT] = found
     return found
