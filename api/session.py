@@ -10,8 +10,9 @@
   ``csrf`` query parameter of the form's action URL: the middleware never spools a multipart body (up to
   the import limit) to look for a field in it. Such a POST answers with a redirect, so that address never
   becomes a page's address or a ``Referer``. And its ``Origin``, when the browser sends one, must be this
-  site. Otherwise: 403, and the route never runs. Bearer-token requests are not concerned: a browser never
-  adds that header by itself.
+  site. Otherwise: 403, and the route never runs (a page in the reader's language for a browser, the API's
+  French JSON error otherwise). Bearer-token requests are not concerned: a browser never adds that header by
+  itself.
 - Failed logins are counted per client address: `LoginThrottle`.
 """
 
@@ -28,6 +29,7 @@ from urllib.parse import parse_qs, urlsplit
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from maillage.api.i18n import N_, translate
 from maillage.graph.sessions import Session, SessionStore
 
 COOKIE = "maillage_session"
@@ -36,6 +38,10 @@ CSRF_FIELD = "csrf"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: A urlencoded form larger than this is not read for its CSRF field (send the header instead).
 FORM_LIMIT = 1 << 20
+#: Why a write is refused (`CSRFMiddleware`).
+OTHER_SITE = N_("requête venue d'un autre site : refusée")
+FORM_TOO_LARGE = N_("formulaire trop volumineux pour être vérifié")
+NO_TOKEN = N_("jeton anti-falsification (CSRF) absent ou invalide : rechargez la page et recommencez")
 
 
 def session_store(request: Request) -> SessionStore | None:
@@ -99,33 +105,32 @@ class CSRFMiddleware:
             await self.app(scope, receive, send)
             return
         if not same_origin(request):
-            await self._refuse(scope, receive, send, "requête venue d'un autre site : refusée")
+            await self._refuse(scope, receive, send, OTHER_SITE)
             return
         sent = request.headers.get(CSRF_HEADER)
         replay: Receive = receive
         if sent is None and _is_form(request):
             body = await _read_body(receive)
             if body is None:
-                await self._refuse(scope, receive, send, "formulaire trop volumineux pour être vérifié")
+                await self._refuse(scope, receive, send, FORM_TOO_LARGE)
                 return
             sent = (parse_qs(body.decode("latin-1")).get(CSRF_FIELD) or [None])[0]
             replay = _replaying(body)
         elif sent is None and _is_multipart(request):
             sent = request.query_params.get(CSRF_FIELD)
         if sent is None or not hmac.compare_digest(sent.encode(), session.csrf.encode()):
-            await self._refuse(
-                scope,
-                receive,
-                send,
-                "jeton anti-falsification (CSRF) absent ou invalide : rechargez la page et recommencez",
-            )
+            await self._refuse(scope, receive, send, NO_TOKEN)
             return
         await self.app(scope, replay, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, message: str) -> None:
+        """403 with `message`, translated on a page (`LanguageMiddleware` runs before this one)."""
         from maillage.api.errors import error_response
+        from maillage.api.templating import wants_html
 
-        response = error_response(Request(scope, receive), 403, message)
+        request = Request(scope, receive)
+        shown = translate(message) if wants_html(request) else message
+        response = error_response(request, 403, shown)
         await response(scope, receive, send)
 
 

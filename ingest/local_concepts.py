@@ -24,7 +24,33 @@ LANGUAGES = ("fr", "eu", "es", "en")
 
 
 class LocalConceptError(ValueError):
-    """A local concept cannot be added; the message says which value breaks which rule."""
+    """A local concept cannot be added; the message says which value breaks which rule.
+
+    The message is `reason` (French, ``%(name)s`` placeholders) filled with `values`, so that an interface
+    can word the refusal in its reader's language: the taxonomy page translates `reason` and calls `worded`.
+    A value named ``scheme`` is a scheme key, shown as the scheme's label in the language asked.
+
+    >>> error = LocalConceptError("« %(key)s » existe déjà dans le schéma « %(scheme)s »", key="emploi",
+    ...                           scheme="field")
+    >>> str(error)
+    "« emploi » existe déjà dans le schéma « domaines d'activité »"
+    >>> error.worded("“%(key)s” already exists in the “%(scheme)s” scheme", lang="en")
+    '“emploi” already exists in the “fields of activity” scheme'
+    """
+
+    def __init__(self, reason: str, **values: str) -> None:
+        self.reason = reason
+        self.values = values
+        super().__init__(self.worded(reason))
+
+    def worded(self, reason: str, *, lang: str = "fr") -> str:
+        """`reason` (this refusal's or its translation) filled with the values, the scheme named in `lang`."""
+        if not self.values:
+            return reason
+        values = dict(self.values)
+        if "scheme" in values:
+            values["scheme"] = scheme_label(values["scheme"], lang=lang)
+        return reason % values
 
 
 def local_concepts(store: Store) -> Graph:
@@ -70,32 +96,45 @@ def add_local_concept(
     'normalisé'
     """
     if scheme not in SCHEMES:
-        raise LocalConceptError(f"schéma inconnu : « {scheme} » (schémas : {', '.join(SCHEMES)})")
+        raise LocalConceptError(
+            "schéma inconnu : « %(asked)s » (schémas : %(schemes)s)", asked=scheme, schemes=", ".join(SCHEMES)
+        )
     try:
         iri = concept_iri(scheme, key)
     except IRIError as error:
         raise LocalConceptError(str(error)) from None
     unknown = sorted(set(labels) - set(LANGUAGES))
     if unknown:
-        raise LocalConceptError(f"langue inconnue : « {unknown[0]} » (langues : {', '.join(LANGUAGES)})")
+        raise LocalConceptError(
+            "langue inconnue : « %(asked)s » (langues : %(languages)s)",
+            asked=unknown[0],
+            languages=", ".join(LANGUAGES),
+        )
     if not labels.get("fr", "").strip():
-        raise LocalConceptError(f"« {key} » : un libellé français est obligatoire (--label-fr)")
+        raise LocalConceptError("« %(key)s » : un libellé français est obligatoire (--label-fr)", key=key)
     matcher = matcher_for(store)
     if key in matcher.keys(scheme) or (iri, None, None) in ontology_graph():
-        raise LocalConceptError(f"« {key} » existe déjà dans le schéma « {scheme_label(scheme)} »")
+        raise LocalConceptError(
+            "« %(key)s » existe déjà dans le schéma « %(scheme)s »", key=key, scheme=scheme
+        )
     for text in (labels["fr"], *alt_labels):
         taken = matcher.match(scheme, text)
         if taken.concept is not None and taken.status != "approché":
             raise LocalConceptError(
-                f"« {text} » désigne déjà le concept « {str(taken.concept).rsplit('/', 1)[-1]} » du schéma "
-                f"« {scheme_label(scheme)} » (même libellé une fois accents, casse et pluriels ignorés)"
+                "« %(label)s » désigne déjà le concept « %(concept)s » du schéma « %(scheme)s » "
+                "(même libellé une fois accents, casse et pluriels ignorés)",
+                label=text,
+                concept=str(taken.concept).rsplit("/", 1)[-1],
+                scheme=scheme,
             )
     parent = None
     if broader is not None:
         parent = concept_iri(scheme, broader) if broader in matcher.keys(scheme) else None
         if parent is None:
             raise LocalConceptError(
-                f"concept plus large inconnu dans le schéma « {scheme_label(scheme)} » : « {broader} »"
+                "concept plus large inconnu dans le schéma « %(scheme)s » : « %(broader)s »",
+                scheme=scheme,
+                broader=broader,
             )
     moment = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(microsecond=0)
     stamp = Literal(moment.strftime("%Y-%m-%dT%H:%M:%SZ"), datatype=XSD.dateTime)

@@ -5,6 +5,9 @@ by a random id (never a path from the client), bound to the session that sent it
 token), for `KEEP_SECONDS` at most; « Confirmer l'import » imports that same file for real and deletes it.
 The upload form is multipart: its CSRF token travels in the action URL (`maillage.api.session`), and
 its POST answers with a redirect to the report's page, so that address is never shown.
+
+The page's own words (headings, counts, the fixes worded for the web) follow the reader's language
+(`maillage.api.i18n`); the report's problems, reviews and resolutions are the import's French messages.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from maillage.api.auth import Caller, CallerDep, check_role
 from maillage.api.deps import StateDep
 from maillage.api.errors import APIError
+from maillage.api.i18n import _, current_language
 from maillage.api.routers.pages_taxonomy import SCHEMES as TAXONOMY_SCHEMES
 from maillage.api.session import current_session
 from maillage.api.templating import render_page
@@ -69,17 +73,16 @@ def _forget_expired(root: Path, now: float) -> None:
 
 def _waiting(request: Request, upload_id: str) -> tuple[Path, dict[str, object]]:
     """The folder and facts of a waiting upload of this session; 404 when unknown, expired or another's."""
+    unknown = APIError(
+        404, _("Import inconnu, déjà confirmé ou expiré : « %(id)s » (renvoyez le fichier)", id=upload_id)
+    )
     folder = staging_root() / upload_id
     meta_path = folder / "attente.json"
     if not _ID.match(upload_id) or not meta_path.is_file():
-        raise APIError(
-            404, f"Import inconnu, déjà confirmé ou expiré : « {upload_id} » (renvoyez le fichier)"
-        )
+        raise unknown
     meta = json.loads(meta_path.read_text())
     if meta["owner"] != _owner(request) or meta["expires"] < time.time():
-        raise APIError(
-            404, f"Import inconnu, déjà confirmé ou expiré : « {upload_id} » (renvoyez le fichier)"
-        )
+        raise unknown
     return folder, meta
 
 
@@ -98,7 +101,7 @@ def _run(state: StateDep, path: Path, name: str, *, dry_run: bool, keep_valid: b
     except ImportRefusedError as refused:
         report = refused.report
     except StoreError as error:
-        raise APIError(503, f"Écriture impossible dans la base : {error}") from None
+        raise APIError(503, _("Écriture impossible dans la base : %(error)s", error=error)) from None
     report.source, report.dry_run = name, dry_run  # a refusal names the temporary path: the file name only
     if not dry_run:
         state.fresh_index()
@@ -111,16 +114,17 @@ def concept_fixes(report: ImportReport, store: Store) -> dict[str, object]:
     A value whose concept is missing (`Problem.missing_concept`) from a scheme the taxonomy page extends
     (fields, resources) gets a link to that page; one missing from a closed list (actor types, colleges,
     roles…), which only the command line extends, gets the list's values. Returns the template's
-    ``taxonomy_schemes`` and ``closed_lists`` (scheme → (French name, keys)); the keys are read only when
-    such a problem is there.
+    ``taxonomy_schemes`` and ``closed_lists`` (scheme → (name in the page's language, keys)); the keys are
+    read only when such a problem is there.
     """
     closed = sorted(
         {p.missing_concept for p in report.problems if p.missing_concept}.difference(TAXONOMY_SCHEMES)
     )
     matcher = matcher_for(store) if closed else None
+    lang = current_language()
     return {
         "taxonomy_schemes": list(TAXONOMY_SCHEMES),
-        "closed_lists": {s: (scheme_label(s), matcher.keys(s)) for s in closed} if matcher else {},
+        "closed_lists": {s: (scheme_label(s, lang=lang), matcher.keys(s)) for s in closed} if matcher else {},
     }
 
 

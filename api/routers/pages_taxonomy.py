@@ -2,9 +2,10 @@
 labels and how many public actors use it, linked to the search; animators add local concepts there.
 
 The addition goes through `maillage.ingest.local_concepts.add_local_concept`, the code behind
-``maillage concepts add`` and ``POST /api/concepts/{scheme}``: the same checks, the same refusals (in
-French), one transaction, dated and attributed to the session's token. A plain form, no script; the CSRF
-middleware has checked the POST before it gets here.
+``maillage concepts add`` and ``POST /api/concepts/{scheme}``: the same checks, the same refusals (French,
+or their English from the catalogue for a reader of the English pages), one transaction, dated and
+attributed to the session's token. A plain form, no script; the CSRF middleware has checked the POST before
+it gets here. Concept labels are shown in the reader's language where the data has one, else in French.
 """
 
 from __future__ import annotations
@@ -21,19 +22,21 @@ from rdflib import URIRef
 
 from maillage.api.auth import CallerDep, check_role
 from maillage.api.deps import StateDep
-from maillage.api.editing import edit_errors
-from maillage.api.errors import APIError
+from maillage.api.i18n import LANGUAGES, N_, _, current_language, translate
 from maillage.api.templating import render_page
 from maillage.graph.folding import fold
 from maillage.graph.index import NetworkIndex
 from maillage.ingest.edit import WRITE_LOCK
-from maillage.ingest.local_concepts import add_local_concept
+from maillage.ingest.local_concepts import LocalConceptError, add_local_concept
 from maillage.ontology.iri import key_of
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
-SCHEMES = {"field": "Domaines d'activité", "resource": "Ressources (offres et besoins)"}
-OTHER_LANGUAGES = (("eu", "euskara"), ("es", "español"))
+#: The schemes the page shows and extends, with their headings (translated when shown).
+SCHEMES = {"field": N_("Domaines d'activité"), "resource": N_("Ressources (offres et besoins)")}
+#: The labels shown beside the one in the page's language, named in their own language; French among them
+#: only when the page is not in French and the concept has a label of its own in the page's language.
+OTHER_LANGUAGES = (("fr", "français"), ("eu", "euskara"), ("es", "español"))
 
 
 @dataclass
@@ -51,13 +54,27 @@ class Node:
     children: list[Node] = field(default_factory=list)
 
 
-def _tree(index: NetworkIndex, scheme: str, direct: Counter[URIRef], second: Counter[URIRef]) -> list[Node]:
+def _others(labels: dict[str, str], lang: str) -> list[tuple[str, str, str]]:
+    """The labels shown beside the main one (`OTHER_LANGUAGES`): the main one is in `lang`, else French.
+
+    >>> _others({"fr": "Emploi", "en": "Employment", "eu": "Enplegua"}, "en")
+    [('fr', 'français', 'Emploi'), ('eu', 'euskara', 'Enplegua')]
+    >>> _others({"fr": "Emploi", "eu": "Enplegua"}, "en"), _others({"fr": "Emploi"}, "fr")
+    ([('eu', 'euskara', 'Enplegua')], [])
+    """
+    shown = lang if lang in labels else LANGUAGES[0]
+    return [(code, name, labels[code]) for code, name in OTHER_LANGUAGES if code in labels and code != shown]
+
+
+def _tree(
+    index: NetworkIndex, scheme: str, direct: Counter[URIRef], second: Counter[URIRef], lang: str
+) -> list[Node]:
     concepts = {iri: c for iri, c in index.concepts.items() if f"/concept/{scheme}/" in str(iri)}
     nodes = {
         iri: Node(
             key=key_of(str(iri)),
-            label=c.label("fr"),
-            others=[(lang, name, c.labels[lang]) for lang, name in OTHER_LANGUAGES if lang in c.labels],
+            label=c.label(lang),
+            others=_others(c.labels, lang),
             count=direct.get(iri, 0),
             second=second.get(iri, 0),
         )
@@ -90,8 +107,9 @@ def _with_narrower(index: NetworkIndex, direct: dict[URIRef, set[str]]) -> Count
     )
 
 
-def taxonomy_trees(index: NetworkIndex) -> dict[str, list[Node]]:
-    """The field and resource trees with their counts among public actors. O(actors × concepts declared)."""
+def taxonomy_trees(index: NetworkIndex, lang: str = "fr") -> dict[str, list[Node]]:
+    """The field and resource trees with their counts among public actors, labelled in `lang` (French where
+    a concept has no label in `lang`). O(actors × concepts declared)."""
     public = [a for a in index.actors if a.is_public]
     declaring: dict[URIRef, set[str]] = {}
     for actor in public:
@@ -101,8 +119,8 @@ def taxonomy_trees(index: NetworkIndex) -> dict[str, list[Node]]:
     offers = Counter(r for a in public for r in set(a.offers))
     needs = Counter(r for a in public for r in set(a.needs))
     return {
-        "field": _tree(index, "field", fields, _with_narrower(index, declaring)),
-        "resource": _tree(index, "resource", offers, needs),
+        "field": _tree(index, "field", fields, _with_narrower(index, declaring), lang),
+        "resource": _tree(index, "resource", offers, needs, lang),
     }
 
 
@@ -125,7 +143,7 @@ def _page(
     added: str = "",
     asked: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    trees = taxonomy_trees(state.fresh_index())
+    trees = taxonomy_trees(state.fresh_index(), current_language())
     return render_page(
         request,
         "taxonomy.html",
@@ -164,7 +182,7 @@ def add_concept(
     check_role(caller, "animator")
     labels = {"fr": libelle_fr, "eu": libelle_eu, "es": libelle_es}
     try:
-        with edit_errors(), WRITE_LOCK:
+        with WRITE_LOCK:
             add_local_concept(
                 state.store,
                 scheme,
@@ -173,13 +191,21 @@ def add_concept(
                 broader=parent or None,
                 source=f"page Taxonomie, jeton {caller.token_id} (rôle {caller.role})",
             )
-    except APIError as error:
+    except LocalConceptError as error:
         asked = {
             "schema": scheme,
             "cle": cle,
             "parent": parent,
             **{f"libelle_{k}": v for k, v in labels.items()},
         }
-        return _page(request, state, animator=True, status=error.status, message=error.message, asked=asked)
+        message = _("Concept refusé : %(reason)s", reason=refusal(error))
+        return _page(request, state, animator=True, status=422, message=message, asked=asked)
     key = quote(cle.strip())
     return RedirectResponse(f"/taxonomie?ajout={key}#{scheme}-{key}", status_code=303)
+
+
+def refusal(error: LocalConceptError) -> str:
+    """Why `error` refused the concept, in the page's language: its reason translated by the catalogue, the
+    scheme named by its label in that language (French where the catalogue has no translation)."""
+    lang = current_language()
+    return error.worded(translate(error.reason, lang), lang=lang)

@@ -24,6 +24,7 @@ from starlette.concurrency import run_in_threadpool
 
 from maillage.api.auth import Caller, CallerDep
 from maillage.api.errors import APIError
+from maillage.api.i18n import N_, _, current_language
 from maillage.api.routers.linked_data import negotiate
 from maillage.api.templating import render_page, wants_html
 from maillage.graph.export import FORMATS
@@ -35,6 +36,7 @@ from maillage.graph.sparql import (
     service_description,
 )
 from maillage.ontology.iri import DATA_BASE
+from maillage.viz.texts import format_count
 
 router = APIRouter(tags=["données liées"])
 
@@ -47,11 +49,14 @@ UPDATE_REFUSED = (
     "Mise à jour refusée : ce point d'accès SPARQL est en lecture seule ; il n'accepte que SELECT, ASK, "
     "CONSTRUCT et DESCRIBE"
 )
+#: The results format of the page itself, first in the form's choice of formats.
+PAGE_FORMAT = N_("Tableau (page)")
 FormatName = Literal["json", "xml", "csv", "tsv", "turtle", "nt", "jsonld", "rdfxml", "html"]
 
+#: The form's examples (title, query): titles translated when shown, queries asking for the French labels.
 EXAMPLES = (
     (
-        "Les acteurs par type",
+        N_("Les acteurs par type"),
         """PREFIX mai: <https://w3id.org/maillage/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?type (COUNT(?acteur) AS ?nombre) WHERE {
@@ -60,7 +65,7 @@ SELECT ?type (COUNT(?acteur) AS ?nombre) WHERE {
 } GROUP BY ?type ORDER BY DESC(?nombre)""",
     ),
     (
-        "Les besoins que personne n'offre",
+        N_("Les besoins que personne n'offre"),
         """PREFIX mai: <https://w3id.org/maillage/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?ressource (COUNT(?acteur) AS ?demandeurs) WHERE {
@@ -70,7 +75,7 @@ SELECT ?ressource (COUNT(?acteur) AS ?demandeurs) WHERE {
 } GROUP BY ?ressource ORDER BY DESC(?demandeurs)""",
     ),
     (
-        "Les acteurs des Pyrénées-Atlantiques",
+        N_("Les acteurs des Pyrénées-Atlantiques"),
         """PREFIX mai: <https://w3id.org/maillage/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?nom ?commune WHERE {
@@ -301,8 +306,12 @@ def form_page(
     error: str | None = None,
     status_code: int = 200,
 ) -> Response:
-    """The query form, with the answer as a table (or as Turtle text) or the error under it."""
+    """The query form, with the answer as a table (or as Turtle text) or the error under it.
+
+    The page's words follow the reader's language (`maillage.api.i18n`); the engine's refusals (`error`)
+    stay French, as the protocol's answers do."""
     endpoint = endpoint_of(request)
+    lang = current_language()
     table = results_table(answer.body) if answer is not None and answer.form == "select" else None
     boolean = json.loads(answer.body)["boolean"] if answer is not None and answer.form == "ask" else None
     graph_text = (
@@ -315,9 +324,11 @@ def form_page(
         "sparql.html",
         status_code=status_code,
         query=text or EXAMPLES[0][1],
-        examples=[(title, "/sparql?" + urlencode({"query": example})) for title, example in EXAMPLES],
-        formats=[("html", "Tableau (page)")] + [(f.name, f.label) for f in RESULT_FORMATS.values()],
+        examples=[(_(title), "/sparql?" + urlencode({"query": example})) for title, example in EXAMPLES],
+        formats=[("html", _(PAGE_FORMAT))] + [(f.name, f.label) for f in RESULT_FORMATS.values()],
         answer=answer,
+        answer_count=format_count(answer.count, lang=lang) if answer is not None else "",
+        max_results=format_count(endpoint.limits.max_results, lang=lang),
         table=table,
         boolean=boolean,
         graph_text=graph_text,
