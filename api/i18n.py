@@ -77,13 +77,14 @@ def N_(message: str) -> str:  # noqa: N802 (the gettext convention)
     return message
 
 
-def plural_message(singular: str, plural: str, n: int) -> str:
-    """The singular or plural message for `n`, translated (French: 0 and 1 are singular, English: 1 only).
+def plural_message(singular: str, plural: str, n: int, lang: str | None = None) -> str:
+    """The singular or plural message for `n`, translated (French: 0 and 1 are singular, English: 1 only)
+    into `lang` (the current page's language by default).
 
     >>> plural_message("%(num)s acteur", "%(num)s acteurs", 0)
     '%(num)s acteur'
     """
-    lang = current_language()
+    lang = lang or current_language()
     one = n <= 1 if lang == LANGUAGES[0] else n == 1
     return translate(singular if one else plural, lang)
 

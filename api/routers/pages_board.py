@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from maillage.api.deps import IndexDep
+from maillage.api.i18n import N_, _, current_language
 from maillage.api.present import synergy_item
 from maillage.api.routers.pages_check import concept_choices
 from maillage.api.routers.synergies import filter_errors
@@ -24,12 +25,12 @@ BOARD_PAGE_SIZE = 20
 """Opportunities shown per page of the board."""
 
 KIND_NAMES = {
-    "complementarite": "Besoin ↔ offre",
-    "mutualisation": "Mutualisation",
-    "affinite": "Affinité",
-    "triangle": "Triangle à fermer",
+    "complementarite": N_("Besoin ↔ offre"),
+    "mutualisation": N_("Mutualisation"),
+    "affinite": N_("Affinité"),
+    "triangle": N_("Triangle à fermer"),
 }
-"""The kinds of synergy in the animators' words (the API keeps its keys)."""
+"""The kinds of synergy in the animators' words, translated when shown (the API keeps its keys)."""
 
 BoardKind = Literal["complementarite", "mutualisation", "affinite", "triangle"]
 
@@ -46,7 +47,9 @@ def board_page(
     nouveaux: Annotated[bool, Query()] = False,
     page: Annotated[int, Query(ge=1, le=1000)] = 1,
 ) -> HTMLResponse:
-    """The best opportunities of the whole network, every kind ranked together (or the kinds chosen)."""
+    """The best opportunities of the whole network, every kind ranked together (or the kinds chosen), with
+    their sentences and labels in the page's language."""
+    lang = current_language()
     kinds = tuple(k for k in KINDS if k in type) or KINDS
     with filter_errors():
         items = network_synergies(
@@ -71,12 +74,12 @@ def board_page(
     return render_page(
         request,
         "board.html",
-        items=[synergy_item(index, item) for item in items],
+        items=[synergy_item(index, item, lang) for item in items],
         total=items.total,
         page=page,
         pages=max(1, -(-items.total // BOARD_PAGE_SIZE)),
         chosen={k: v for k, v in chosen.items() if v},
-        kinds=KIND_NAMES,
-        fields=concept_choices(index, "field"),
-        resources=concept_choices(index, "resource"),
+        kinds={key: _(name) for key, name in KIND_NAMES.items()},
+        fields=concept_choices(index, "field", lang=lang),
+        resources=concept_choices(index, "resource", lang=lang),
     )

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from maillage.api.deps import IndexDep, StateDep
+from maillage.api.i18n import _, current_language
 from maillage.api.present import label
 from maillage.api.routers.project_check import check_public
 from maillage.api.templating import render_page
@@ -28,10 +29,10 @@ SHOWN = 10
 rests on the best ones, the rest score lower and lower, and the API (`limit` up to 100) gives more."""
 
 
-def concept_choices(index: NetworkIndex, scheme_part: str) -> list[tuple[str, str]]:
-    """(key, French label) of every concept of a scheme the index knows, in reading order."""
+def concept_choices(index: NetworkIndex, scheme_part: str, *, lang: str = "fr") -> list[tuple[str, str]]:
+    """(key, label in `lang`) of every concept of a scheme the index knows, in reading order."""
     found = {
-        key_of(str(iri)): label(index, iri)
+        key_of(str(iri)): label(index, iri, lang)
         for iri in index.concepts
         if f"/concept/{scheme_part}/" in str(iri)
     }
@@ -39,7 +40,8 @@ def concept_choices(index: NetworkIndex, scheme_part: str) -> list[tuple[str, st
 
 
 def territory_choices(index: NetworkIndex) -> list[tuple[str, str]]:
-    """The EPCI and Spanish municipalities where public actors are, as the check names them."""
+    """The EPCI and Spanish municipalities where public actors are, as the check names them (the country
+    of a Spanish one in the page's language)."""
     found: dict[str, str] = {}
     for actor in index.actors:
         if not actor.is_public:
@@ -47,7 +49,9 @@ def territory_choices(index: NetworkIndex) -> list[tuple[str, str]]:
         if actor.epci is not None:
             found[f"epci:{key_of(str(actor.epci))}"] = actor.epci_label
         elif actor.country == "ES" and actor.commune is not None:
-            found[f"es:{key_of(str(actor.commune))}"] = f"{actor.commune_label} (Espagne)"
+            found[f"es:{key_of(str(actor.commune))}"] = _(
+                "%(commune)s (Espagne)", commune=actor.commune_label
+            )
     return sorted(found.items(), key=lambda item: fold(item[1]))
 
 
@@ -63,7 +67,9 @@ def project_check_page(
     territoires: Annotated[list[str], Query(max_length=MAX_ITEMS)] = [],  # noqa: B006
     public: Annotated[str, Query(max_length=MAX_TEXT)] = "",
 ) -> HTMLResponse:
-    """The form; with a title, the check of the proposal: verdict, matches with evidence, needs met."""
+    """The form; with a title, the check of the proposal: verdict, matches with evidence, needs met, in
+    the page's language (the rules a refused proposal breaks come from the check, in French)."""
+    lang = current_language()
     asked = {
         "titre": titre,
         "description": description,
@@ -77,7 +83,7 @@ def project_check_page(
     status = 200
     if titre.strip():
         if not domaines:
-            problems.append("Choisissez au moins un domaine d'action.")
+            problems.append(_("Choisissez au moins un domaine d'action."))
         else:
             proposal = Proposal(
                 title=titre,
@@ -91,7 +97,7 @@ def project_check_page(
                 checked = check_project(
                     index, proposal, limit=SHOWN, territories=store_territories(index, state.store)
                 )
-                result = check_public(index, checked)
+                result = check_public(index, checked, lang)
             except ProposalError as error:
                 problems += [f"{p.parameter} « {p.value} » : {p.rule}" for p in error.problems]
         status = 422 if problems else 200
@@ -100,8 +106,8 @@ def project_check_page(
         "check.html",
         status_code=status,
         asked=asked,
-        fields=concept_choices(index, "field"),
-        resources=concept_choices(index, "resource"),
+        fields=concept_choices(index, "field", lang=lang),
+        resources=concept_choices(index, "resource", lang=lang),
         places=territory_choices(index),
         result=result,
         problems=problems,

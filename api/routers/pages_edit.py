@@ -20,6 +20,7 @@ from maillage.api.auth import Caller, CallerDep
 from maillage.api.deps import StateDep
 from maillage.api.editing import author_of, edit_errors, member_fields
 from maillage.api.errors import APIError
+from maillage.api.i18n import N_, _, current_language
 from maillage.api.routers.pages_check import concept_choices
 from maillage.api.templating import render_page
 from maillage.ingest.edit_entities import delete_entity, entity_etag, read_entity, save_entity
@@ -28,17 +29,24 @@ router = APIRouter(tags=["pages"], include_in_schema=False)
 
 KINDS = {"besoins": "need", "offres": "offer"}
 DONE = {
-    "description": "Description et coordonnées enregistrées.",
-    "ajout": "Ajout enregistré : les synergies en tiennent compte.",
-    "retrait": "Retrait enregistré.",
+    "description": N_("Description et coordonnées enregistrées."),
+    "ajout": N_("Ajout enregistré : les synergies en tiennent compte."),
+    "retrait": N_("Retrait enregistré."),
 }
+"""What the form says after a write (``?fait=``), translated when shown."""
+STALE = N_(
+    "Cet acteur a été modifié entre-temps par quelqu'un d'autre : voici la version actuelle, "
+    "recommencez votre modification."
+)
+REFUSED = N_("Modification refusée, rien n'a été enregistré :")
+"""The refusal's first words when the write layer lists what it refused (field « value » : rule)."""
 
 
-def _statements(state: StateDep, actor_id: str, kind: str) -> list[dict[str, str]]:
+def _statements(state: StateDep, actor_id: str, kind: str, lang: str) -> list[dict[str, str]]:
     index = state.fresh_index()
     actor = index.actor(actor_id)
     resources = actor.needs if kind == "need" else actor.offers
-    choices = dict(concept_choices(index, "resource"))
+    choices = dict(concept_choices(index, "resource", lang=lang))
     found = []
     for iri in sorted(set(resources), key=str):
         resource = str(iri).rsplit("/", 1)[-1]
@@ -67,6 +75,7 @@ def _form(
     if values is None:
         raise APIError(404, f"Acteur inconnu : « {actor_id} »")
     index = state.fresh_index()
+    lang = current_language()
     return render_page(
         request,
         "actor_edit.html",
@@ -77,11 +86,11 @@ def _form(
         email=values.get("email") or "",
         telephone=values.get("telephone") or "",
         etag=entity_etag(state.store, "actor", actor_id, audience=caller.audience) or "",
-        needs=_statements(state, actor_id, "need"),
-        offers=_statements(state, actor_id, "offer"),
-        resources=concept_choices(index, "resource"),
+        needs=_statements(state, actor_id, "need", lang),
+        offers=_statements(state, actor_id, "offer", lang),
+        resources=concept_choices(index, "resource", lang=lang),
         message=message,
-        done=DONE.get(done, ""),
+        done=_(DONE[done]) if done in DONE else "",
         animator=caller.may("animator"),
     )
 
@@ -214,20 +223,22 @@ def _kind(which: str) -> str:
 
 
 def _refused(request: Request, state: StateDep, caller: Caller, actor_id: str, error: APIError) -> Response:
-    """The form again, with the refusal in words (a stale version, a value the shapes refuse…)."""
+    """The form again, with the refusal in words (a stale version, a value the shapes refuse…).
+
+    The write layer words its refusals in French only: the page puts its own first words before the
+    values it lists (field « value » : rule, the rule as the shapes say it), and keeps the write layer's
+    French message when it lists none."""
     if error.status in (401, 403, 404):
         raise error
     reasons = [
         f"{d.get('parametre') or ''} « {d.get('valeur') or ''} » : {d.get('regle')}" for d in error.details
     ]
-    message = (
-        error.message
-        if error.status != 412
-        else (
-            "Cet acteur a été modifié entre-temps par quelqu'un d'autre : voici la version actuelle, "
-            "recommencez votre modification."
-        )
-    )
+    if error.status == 412:
+        message = _(STALE)
+    elif reasons:
+        message = _(REFUSED)
+    else:
+        message = error.message
     return _form(
         request, state, caller, actor_id, status=error.status, message=" ".join([message, *reasons]).strip()
     )

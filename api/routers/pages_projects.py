@@ -13,6 +13,7 @@ from rdflib.namespace import SKOS
 
 from maillage.api.deps import IndexDep, StateDep
 from maillage.api.errors import APIError
+from maillage.api.i18n import N_, current_language, translate
 from maillage.api.present import label
 from maillage.api.search import narrower_closure
 from maillage.api.templating import render_page
@@ -36,15 +37,19 @@ router = APIRouter(tags=["pages"], include_in_schema=False)
 
 OVERLAPS_SHOWN = 5
 """Members and other projects listed as already doing part of what a project does."""
+DUPLICATE, PARTIAL_OVERLAP = N_("doublon"), N_("chevauchement partiel")
+"""How close a member or another project is, beside its score (translated when shown)."""
 
 
-def public_participants(index: NetworkIndex, project: ProjectRecord) -> list[dict[str, str]]:
-    """The project's participants the public may see, with their role in French, by name."""
+def public_participants(
+    index: NetworkIndex, project: ProjectRecord, *, lang: str = "fr"
+) -> list[dict[str, str]]:
+    """The project's participants the public may see, with their role in `lang`, by name."""
     found = []
     for key, role in project.participants:
         row = index.position.get(key)
         if row is not None and index.actors[row].is_public:
-            found.append({"key": key, "name": index.actors[row].label, "role": label(index, role)})
+            found.append({"key": key, "name": index.actors[row].label, "role": label(index, role, lang)})
     return sorted(found, key=lambda p: fold(p["name"]))
 
 
@@ -58,13 +63,13 @@ def project_territories(store: Store, project: ProjectRecord) -> list[tuple[URIR
     return sorted(found, key=lambda item: fold(item[1]))
 
 
-def _summary(index: NetworkIndex, store: Store, project: ProjectRecord) -> dict[str, object]:
+def _summary(index: NetworkIndex, store: Store, project: ProjectRecord, lang: str) -> dict[str, object]:
     return {
         "key": project.key,
         "name": project.label,
-        "status": label(index, project.status),
+        "status": label(index, project.status, lang),
         "status_key": key_of(str(project.status)) if project.status else "",
-        "fields": [{"key": key_of(str(f)), "label": label(index, f)} for f in project.fields],
+        "fields": [{"key": key_of(str(f)), "label": label(index, f, lang)} for f in project.fields],
         "territories": [name for _iri, name in project_territories(store, project)],
         "participants": len(public_participants(index, project)),
         "start": project.start.strftime("%d/%m/%Y") if project.start else "",
@@ -81,7 +86,9 @@ def projects_page(
     domaine: Annotated[str | None, Query(max_length=100)] = None,
 ) -> HTMLResponse:
     """Every common project of the network, newest first; a status or a field (sub-fields included)
-    narrows the list, and each choice shows how many projects it would keep."""
+    narrows the list, and each choice shows how many projects it would keep. Labels in the page's
+    language."""
+    lang = current_language()
     projects = list(index.projects)
     if domaine:
         fields = narrower_closure(index, domaine, "field")
@@ -94,33 +101,40 @@ def projects_page(
     return render_page(
         request,
         "projects.html",
-        projects=[_summary(index, state.store, p) for p in projects],
+        projects=[_summary(index, state.store, p, lang) for p in projects],
         total=len(index.projects),
         statut=statut or "",
         domaine=domaine or "",
-        domaine_label=_field_label(index, domaine) if domaine else "",
+        domaine_label=_field_label(index, domaine, lang) if domaine else "",
         statuses=sorted(
-            ((key_of(str(s)), label(index, s), n) for s, n in statuses.items()), key=lambda v: fold(v[1])
+            ((key_of(str(s)), label(index, s, lang), n) for s, n in statuses.items()),
+            key=lambda v: fold(v[1]),
         ),
         fields=sorted(
-            ((key_of(str(f)), label(index, f), n) for f, n in field_counts.items()),
+            ((key_of(str(f)), label(index, f, lang), n) for f, n in field_counts.items()),
             key=lambda v: (-v[2], fold(v[1])),
         ),
     )
 
 
-def _field_label(index: NetworkIndex, key: str) -> str:
+def _field_label(index: NetworkIndex, key: str, lang: str) -> str:
     for iri in index.concepts:
         if "/concept/field/" in str(iri) and key_of(str(iri)) == key:
-            return label(index, iri)
+            return label(index, iri, lang)
     return key
 
 
 def overlaps_of(
-    index: NetworkIndex, store: Store, project: ProjectRecord, territories: list[tuple[URIRef, str]]
+    index: NetworkIndex,
+    store: Store,
+    project: ProjectRecord,
+    territories: list[tuple[URIRef, str]],
+    *,
+    lang: str = "fr",
 ) -> list[dict[str, object]]:
     """The project check run on the project itself: the members (not its participants) and other projects
-    that score above the overlap threshold, each with its word (doublon / chevauchement partiel) and why.
+    that score above the overlap threshold, each with its word (doublon / chevauchement partiel) and why,
+    in `lang`.
 
     Cost: one project check (a sparse product per component over all actors and projects).
     """
@@ -151,8 +165,8 @@ def overlaps_of(
                 "key": match.key,
                 "name": match.label,
                 "score": match.score,
-                "word": "doublon" if match.score >= DUPLICATE_THRESHOLD else "chevauchement partiel",
-                "sentence": match.sentence(index),
+                "word": translate(DUPLICATE if match.score >= DUPLICATE_THRESHOLD else PARTIAL_OVERLAP, lang),
+                "sentence": match.sentence(index, lang),
             }
         )
     return found
@@ -161,7 +175,9 @@ def overlaps_of(
 @router.get("/projets/{project_id}", response_class=HTMLResponse)
 def project_page(request: Request, project_id: str, index: IndexDep, state: StateDep) -> HTMLResponse:
     """One project: description, status and dates, fields, territories, public participants and their
-    roles, what members and other projects already do alike, and where the data comes from."""
+    roles, what members and other projects already do alike, and where the data comes from; labels and
+    sentences in the page's language."""
+    lang = current_language()
     row = index.project_position.get(project_id)
     if row is None:
         raise APIError(404, f"Projet inconnu : « {project_id} »")
@@ -170,10 +186,10 @@ def project_page(request: Request, project_id: str, index: IndexDep, state: Stat
     return render_page(
         request,
         "project.html",
-        project=_summary(index, state.store, project),
+        project=_summary(index, state.store, project, lang),
         description=project.description,
-        participants=public_participants(index, project),
-        overlaps=overlaps_of(index, state.store, project, territories),
+        participants=public_participants(index, project, lang=lang),
+        overlaps=overlaps_of(index, state.store, project, territories, lang=lang),
         provenance=read_provenance(state.store, project.iri),
         jsonld=project_jsonld(index, project, territories=territories),
     )
