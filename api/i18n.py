@@ -14,6 +14,7 @@ Concept labels, synergy reasons and indicator sentences come from the graph laye
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from contextvars import ContextVar
 from functools import cache
@@ -28,6 +29,7 @@ LANGUAGES: tuple[str, ...] = ("fr", "en")
 """Languages of the pages; the first is the default and the source of every message."""
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 COOKIE = "maillage_langue"
+ONE_YEAR = 365 * 24 * 3600
 LOCALES = Path(__file__).resolve().parent / "locales"
 
 _current: ContextVar[str] = ContextVar("maillage_language", default=LANGUAGES[0])
@@ -106,21 +108,39 @@ def chosen_language(query_string: bytes, cookie_header: str) -> str:
     >>> chosen_language(b"lang=de", "maillage_langue=xx")
     'fr'
     """
+    return asked_language(query_string) or remembered_language(cookie_header) or LANGUAGES[0]
+
+
+def asked_language(query_string: bytes) -> str | None:
+    """The language of ``?lang=`` if it is one of the pages' languages."""
     asked = parse_qs(query_string.decode("latin-1")).get("lang", [""])[-1]
-    if asked in LANGUAGES:
-        return asked
+    return asked if asked in LANGUAGES else None
+
+
+def remembered_language(cookie_header: str) -> str | None:
+    """The language of the switch's cookie if it is one of the pages' languages."""
     cookies: SimpleCookie = SimpleCookie()
     try:
         cookies.load(cookie_header)
     except Exception:  # a malformed cookie header is not the reader's choice of language
-        return LANGUAGES[0]
+        return None
     remembered = cookies[COOKIE].value if COOKIE in cookies else ""
-    return remembered if remembered in LANGUAGES else LANGUAGES[0]
+    return remembered if remembered in LANGUAGES else None
+
+
+def language_cookie(lang: str, *, secure: bool) -> str:
+    """The ``Set-Cookie`` value that remembers `lang` for a year (not secret: readable by scripts).
+
+    >>> language_cookie("en", secure=False)
+    'maillage_langue=en; Max-Age=31536000; Path=/; SameSite=lax'
+    """
+    return f"{COOKIE}={lang}; Max-Age={ONE_YEAR}; Path=/; SameSite=lax" + ("; Secure" if secure else "")
 
 
 class LanguageMiddleware:
     """Sets the language of each HTTP request (`chosen_language`) for the pages and the Python messages, and
-    says so in ``Content-Language``; answers vary with the cookie that may choose it."""
+    says so in ``Content-Language``; answers vary with the cookie that may choose it. A page opened with
+    ``?lang=`` remembers that language (the links of the page do not carry the parameter)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -130,8 +150,11 @@ class LanguageMiddleware:
             await self.app(scope, receive, send)
             return
         cookie = dict(scope.get("headers") or []).get(b"cookie", b"").decode("latin-1")
-        lang = chosen_language(scope.get("query_string", b""), cookie)
+        asked = asked_language(scope.get("query_string", b""))
+        remembered = remembered_language(cookie)
+        lang = asked or remembered or LANGUAGES[0]
         token = _current.set(lang)
+        secure = scope.get("scheme") == "https" or os.environ.get("MAILLAGE_SECURE_COOKIES") == "1"
 
         async def send_with_language(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -139,6 +162,8 @@ class LanguageMiddleware:
                 if headers.get("content-type", "").startswith("text/html"):
                     headers.setdefault("Content-Language", lang)
                     headers.add_vary_header("Cookie")
+                    if asked is not None and asked != remembered:
+                        headers.append("Set-Cookie", language_cookie(asked, secure=secure))
             await send(message)
 
         try:

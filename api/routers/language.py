@@ -7,11 +7,9 @@ from typing import Literal
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
-from maillage.api.i18n import COOKIE
+from maillage.api.i18n import language_cookie
 from maillage.api.routers.login import local_target
 from maillage.api.session import cookie_is_secure
-
-ONE_YEAR = 365 * 24 * 3600
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -22,9 +20,6 @@ def switch_language(
 ) -> RedirectResponse:
     """Back to the page the reader was on (`suivant`, a path of this site only), now in `code`. A plain
     link, not a form: the choice of language changes nothing but the reader's own cookie."""
-    target = local_target(suivant)
-    answer = RedirectResponse(target, status_code=303)
-    answer.set_cookie(
-        COOKIE, code, max_age=ONE_YEAR, path="/", samesite="lax", secure=cookie_is_secure(request)
-    )
+    answer = RedirectResponse(local_target(suivant), status_code=303)
+    answer.headers.append("Set-Cookie", language_cookie(code, secure=cookie_is_secure(request)))
     return answer
