@@ -710,3 +710,22 @@ def test_our_script_and_stylesheet_fetch_nothing_from_outside() -> None:
 def test_docstring_examples_run(module: ModuleType) -> None:
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_the_same_graph_keeps_its_layout_whatever_the_insertion_order() -> None:
+    """After a write that leaves a drawn graph as it was, the page reuses its layout (`KEPT_LAYOUTS`)."""
+    from maillage.viz import layout
+
+    first = nx.Graph()
+    first.add_edges_from([("a", "b", {"weight": 2}), ("b", "c", {"weight": 1})])
+    same = nx.Graph()
+    same.add_edges_from([("c", "b", {"weight": 1}), ("b", "a", {"weight": 2})])
+    heavier = nx.Graph([("a", "b", {"weight": 3}), ("b", "c", {"weight": 1})])
+    layout._kept.clear()
+    positions = layout.layout_positions(first, seed=7)
+    positions["a"] = (0.0, 0.0)  # the caller's copy: the kept layout is untouched
+    assert layout.layout_positions(same, seed=7) == layout.layout_positions(first, seed=7) != positions
+    assert len(layout._kept) == 1
+    layout.layout_positions(heavier, seed=7)
+    layout.layout_positions(first, seed=8)
+    assert len(layout._kept) == 3

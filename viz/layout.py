@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Hashable, Mapping
 
 import networkx as nx
@@ -238,6 +241,31 @@ def _stretch(
     return min(max(wanted, 1.0), MAX_STRETCH)
 
 
+KEPT_LAYOUTS = 32
+"""Layouts kept by :func:`layout_positions` for the same graph and parameters (a picture of 2,000 nodes is
+about 200 kB): the analysis index is rebuilt after every write, and most writes (a description, a contact)
+leave the drawn graphs as they were — the home page and the actor pages then skip their layout."""
+
+_kept: OrderedDict[bytes, dict[str, tuple[float, float]]] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def _layout_key(graph: nx.Graph, sizes: Mapping[str, float] | None, *parameters: object) -> bytes:
+    """A digest of what the layout depends on: node ids, undirected edges and their weights, the sizes and
+    the parameters — not the order of insertion (the layout does not depend on it either)."""
+    weight = parameters[0]
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(repr(sorted(str(node) for node in graph)).encode())
+    edges = sorted(
+        (min(str(u), str(v)), max(str(u), str(v)), repr(value))
+        for u, v, value in graph.edges(data=weight if isinstance(weight, str) else False)
+    )
+    digest.update(repr(edges).encode())
+    digest.update(repr(None if sizes is None else sorted(sizes.items())).encode())
+    digest.update(repr(parameters).encode())
+    return digest.digest()
+
+
 def layout_positions(
     graph: nx.Graph,
     *,
@@ -249,6 +277,9 @@ def layout_positions(
     aspect: float = ASPECT,
 ) -> dict[str, tuple[float, float]]:
     """Place the nodes of *graph* in the plane, the same way every time for a given *seed*.
+
+    The last :data:`KEPT_LAYOUTS` layouts are kept: the same graph with the same parameters gets a copy of
+    its layout at once (the digest of the graph: about 20 ms for 16,000 edges, against 1 s of layout).
 
     Each connected component is laid out by a force model (Fruchterman–Reingold with ForceAtlas2's
     degree-weighted repulsion and gravity, *iterations* rounds), centred, turned so its longest extent is
@@ -324,6 +355,32 @@ def layout_positions(
         raise ValueError(f"aspect must be a positive number, got {aspect!r}.")
     if iterations < 1:
         raise ValueError(f"iterations must be at least 1, got {iterations!r}.")
+    key = _layout_key(graph, sizes, weight, seed, scale, iterations, aspect)
+    with _kept_lock:
+        found = _kept.get(key)
+        if found is not None:
+            _kept.move_to_end(key)
+            return dict(found)
+    positions = _layout(
+        graph, seed=seed, scale=scale, weight=weight, iterations=iterations, sizes=sizes, aspect=aspect
+    )
+    with _kept_lock:
+        _kept[key] = positions
+        while len(_kept) > KEPT_LAYOUTS:
+            _kept.popitem(last=False)
+    return dict(positions)
+
+
+def _layout(
+    graph: nx.Graph,
+    *,
+    seed: int,
+    scale: float | None,
+    weight: str | None,
+    iterations: int,
+    sizes: Mapping[str, float] | None,
+    aspect: float,
+) -> dict[str, tuple[float, float]]:
     position_of: dict[Hashable, int] = {}
     linked: list[str] = []
     isolated: list[str] = []
