@@ -9,6 +9,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from maillage.api.i18n import N_, _, translate
+
 CODES = {
     400: "requete_invalide",
     401: "non_authentifie",
@@ -64,17 +66,19 @@ FRAMEWORK_TEXTS = {
     "profondément",
 }
 TITLES = {
-    404: "Page introuvable",
-    405: "Méthode non permise",
-    413: "Envoi trop volumineux",
-    422: "Demande invalide",
+    404: N_("Page introuvable"),
+    405: N_("Méthode non permise"),
+    413: N_("Envoi trop volumineux"),
+    422: N_("Demande invalide"),
 }
+"""The error page's heading per status (translated when shown; the JSON answer has none)."""
 
 
 def error_response(
     request: Request, status: int, message: str, details: list[dict[str, Any]] | None = None
 ) -> Response:
-    """The JSON error shape for the API; the same message as a page for a browser on a page route."""
+    """The JSON error shape for the API; the same message as a page for a browser on a page route, in the
+    page's language when the catalogue has the message (the JSON answer stays French)."""
     from maillage.api.templating import render_page, wants_html
 
     if wants_html(request):
@@ -83,8 +87,8 @@ def error_response(
             "error.html",
             status_code=status,
             status=status,
-            title=TITLES.get(status, "Erreur"),
-            message=message,
+            title=_(TITLES.get(status, N_("Erreur"))),
+            message=translate(message),
         )
     return JSONResponse(error_body(status, message, details), status_code=status)
 
@@ -120,7 +124,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
-        message = {404: "Adresse introuvable", 405: "Méthode non permise"}.get(
+        message = {404: N_("Adresse introuvable"), 405: N_("Méthode non permise")}.get(
             error.status_code, FRAMEWORK_TEXTS.get(str(error.detail), str(error.detail))
         )
         return error_response(request, error.status_code, message)

@@ -18,13 +18,15 @@ from urllib.parse import urlencode
 from fastapi import Query
 
 from maillage.api.errors import APIError
+from maillage.api.i18n import N_, plural_message, translate
 from maillage.api.present import public_actor
 from maillage.api.search import ActorQuery, matching_actors
 from maillage.api.views import (
-    COUNTRY_NAMES,
+    COUNTRIES,
     actor_groups,
     community_name,
     community_numbers,
+    country_name,
     ego_keys,
     network_picture,
 )
@@ -41,6 +43,7 @@ from maillage.ingest.territories import PROVINCIAS
 from maillage.viz.aggregate import Group, aggregate_network
 from maillage.viz.legend import legend_for
 from maillage.viz.model import LegendItem, VizEdge, VizNode
+from maillage.viz.texts import format_count
 
 ColorMode = Literal["domaine", "college", "communaute", "pays"]
 SizeMode = Literal["degre", "intermediarite", "vecteur-propre"]
@@ -59,10 +62,11 @@ actors, only a focus actor's suggestions are drawn."""
 TERRITORY = re.compile(r"(epci|province|pays)-[A-Za-z0-9]{1,20}")
 
 SIZE_WORDS = {
-    "degre": "nombre de liens (projets communs et partenariats) dans le dessin",
-    "intermediarite": "intermédiarité dans tout le réseau (les passeurs entre groupes)",
-    "vecteur-propre": "centralité de vecteur propre (liés aux acteurs les plus liés)",
+    "degre": N_("nombre de liens (projets communs et partenariats) dans le dessin"),
+    "intermediarite": N_("intermédiarité dans tout le réseau (les passeurs entre groupes)"),
+    "vecteur-propre": N_("centralité de vecteur propre (liés aux acteurs les plus liés)"),
 }
+"""What a node's size says, for the page's help line (in French: translate where shown)."""
 
 
 @dataclass(frozen=True)
@@ -149,18 +153,9 @@ def explorer_view(
     )
 
 
-def number(value: int) -> str:
-    """A count as French writes it, with a narrow space between thousands.
-
-    >>> number(25000)
-    '25\u202f000'
-    """
-    return f"{value:,}".replace(",", "\u202f")
-
-
-def territory_group(actor: ActorRecord) -> tuple[str, str]:
+def territory_group(actor: ActorRecord, lang: str = "fr") -> tuple[str, str]:
     """The territory an actor is grouped in, as ``(key, name)``: its EPCI in France, its province in Spain
-    (the first two digits of the INE code of its municipio), else its country.
+    (the first two digits of the INE code of its municipio), else its country (named in `lang`).
 
     >>> from maillage.graph.metrics.view import example_index
     >>> territory_group(example_index().actor("ane"))  # an actor of no known commune
@@ -172,17 +167,21 @@ def territory_group(actor: ActorRecord) -> tuple[str, str]:
         code = iri_key(str(actor.commune))[:2]
         if code in PROVINCIAS:
             return f"province-{code}", PROVINCIAS[code][0]
-    if actor.country in COUNTRY_NAMES:
-        missing = "EPCI" if actor.country == "FR" else "province"
-        return f"pays-{actor.country}", f"{COUNTRY_NAMES[actor.country]} (sans {missing})"
-    return "pays-inconnu", "Pays inconnu"
+    country = country_name(actor.country, lang)
+    if actor.country == "FR":
+        return "pays-FR", translate(N_("%(country)s (sans EPCI)"), lang) % {"country": country}
+    if actor.country in COUNTRIES:
+        return f"pays-{actor.country}", translate(N_("%(country)s (sans province)"), lang) % {
+            "country": country
+        }
+    return "pays-inconnu", translate(N_("Pays inconnu"), lang)
 
 
-def territory_name(index: NetworkIndex, key: str) -> str:
+def territory_name(index: NetworkIndex, key: str, lang: str = "fr") -> str:
     """The name of the territory group `key` (see `territory_group`); `key` itself when no actor is in it."""
     for actor in index.actors:
         if actor.is_public and territory_group(actor)[0] == key:
-            return territory_group(actor)[1]
+            return territory_group(actor, lang)[1]
     return key
 
 
@@ -236,8 +235,11 @@ class ExplorerPicture:
     notes: list[str] = field(default_factory=list)
 
 
-def suggested(index: NetworkIndex, view: ExplorerView, keys: set[str]) -> tuple[list[Synergy], list[str]]:
-    """The suggestions to draw (dashed) among `keys`, and a note when they could not be computed."""
+def suggested(
+    index: NetworkIndex, view: ExplorerView, keys: set[str], lang: str = "fr"
+) -> tuple[list[Synergy], list[str]]:
+    """The suggestions to draw (dashed) among `keys`, and a note (in `lang`) when they could not be
+    computed."""
     if not view.suggestions:
         return [], []
     if view.acteur:
@@ -250,22 +252,27 @@ def suggested(index: NetworkIndex, view: ExplorerView, keys: set[str]) -> tuple[
             cross_border_only=view.transfrontalier,
         )
     else:
-        note = (
-            f"Coopérations suggérées : le réseau compte plus de {number(SUGGESTION_SCAN_MAX)} acteurs ; "
-            "choisissez un acteur pour voir les siennes."
-        )
+        note = translate(
+            N_(
+                "Coopérations suggérées : le réseau compte plus de %(count)s acteurs ; "
+                "choisissez un acteur pour voir les siennes."
+            ),
+            lang,
+        ) % {"count": format_count(SUGGESTION_SCAN_MAX, lang=lang)}
         return [], [note]
     pairs = [s for s in found if isinstance(s, Synergy) and s.source in keys and s.target in keys]
     return pairs, []
 
 
 def explorer_picture(
-    index: NetworkIndex, view: ExplorerView, *, embed: bool = False, aspect: float = 1.4
+    index: NetworkIndex, view: ExplorerView, *, embed: bool = False, aspect: float = 1.4, lang: str = "fr"
 ) -> ExplorerPicture:
-    """The picture of `view`: actor by actor up to ``view.seuil`` actors, group by group beyond.
+    """The picture of `view`: actor by actor up to ``view.seuil`` actors, group by group beyond; its words
+    (groups, tooltips, legend, notes) in `lang`.
 
     In an embed (`embed=True`) a click on an actor opens nothing (the embed is read-only and its frame may
-    not show the actor pages); a click on a group opens the embed of its members.
+    not show the actor pages); a click on a group opens the embed of its members (in `lang`: an embed has
+    no language switch of its own).
     """
     actors = select_actors(index, view)
     keys = {a.key for a in actors}
@@ -277,8 +284,8 @@ def explorer_picture(
     links = cross_border_links(index, keys)
     link_count = sum(1 for *_, crosses in links if crosses or not view.transfrontalier)
     if len(actors) > view.seuil:
-        return _grouped(index, view, actors, links, link_count, embed=embed, aspect=aspect)
-    synergies, notes = suggested(index, view, keys)
+        return _grouped(index, view, actors, links, link_count, embed=embed, aspect=aspect, lang=lang)
+    synergies, notes = suggested(index, view, keys, lang)
     nodes, edges, legend = network_picture(
         index,
         sorted(keys),
@@ -288,12 +295,14 @@ def explorer_picture(
         aspect=aspect,
         cross_border_only=view.transfrontalier,
         link={} if embed else None,
+        lang=lang,
     )
     return ExplorerPicture(nodes, edges, legend, actors=len(actors), links=link_count, notes=notes)
 
 
-def _members(count: int) -> str:
-    return f"{number(count)} membre{'s' if count > 1 else ''}"
+def _members(count: int, lang: str) -> str:
+    message = plural_message(N_("%(num)s membre"), N_("%(num)s membres"), count, lang)
+    return message % {"num": format_count(count, lang=lang)}
 
 
 def grouping(view: ExplorerView) -> GroupMode:
@@ -315,6 +324,7 @@ def _grouped(
     *,
     embed: bool,
     aspect: float,
+    lang: str,
 ) -> ExplorerPicture:
     mode = grouping(view)
     numbers = community_numbers(index) if mode == "communaute" else {}
@@ -325,47 +335,73 @@ def _grouped(
         if mode == "communaute":
             community = numbers.get(actor.key, 0)
             key = f"communaute-{community}"
-            names[key] = community_name(community) if community else "Sans communauté (isolés)"
+            names[key] = (
+                community_name(community, lang)
+                if community
+                else translate(N_("Sans communauté (isolés)"), lang)
+            )
             filters[key] = {"communaute": community}
         else:
-            key, names[key] = territory_group(actor)
+            key, names[key] = territory_group(actor, lang)
             filters[key] = {"territoire": key}
         membership[actor.key] = key
+    # A group takes the colour most of its members have, ties broken by the French names, so the picture is
+    # the same in every language; `shown` names that colour's group in `lang`.
     colour_groups, palette = actor_groups(index, actors, view.couleur)
+    shown = colour_groups
+    if lang != "fr":
+        shown, palette = actor_groups(index, actors, view.couleur, lang)
+    names_shown = {colour_groups[actor.key]: shown[actor.key] for actor in actors}
     by_group: dict[str, Counter[str]] = {}
     countries: dict[str, Counter[str]] = {}
     for actor in actors:
         by_group.setdefault(membership[actor.key], Counter())[colour_groups[actor.key]] += 1
         countries.setdefault(membership[actor.key], Counter())[actor.country or ""] += 1
     base = "/embed/reseau" if embed else "/"
+    language = f"&{urlencode({'lang': lang})}" if embed and lang != "fr" else ""
     groups = []
     for key in sorted(by_group, key=lambda k: (-sum(by_group[k].values()), k)):
-        category, _ = min(by_group[key].items(), key=lambda item: (-item[1], item[0]))
+        category, members = min(by_group[key].items(), key=lambda item: (-item[1], item[0]))
         spain = countries[key].get("ES", 0)
         groups.append(
             Group(
                 key=key,
                 label=names[key],
-                category=category,
-                color=palette[category],
-                url=f"{base}?{view.query(**filters[key])}",
+                category=names_shown[category],
+                color=palette[names_shown[category]],
+                url=f"{base}?{view.query(**filters[key])}{language}",
                 cross_border=2 * spain > sum(countries[key].values()),
-                details=(f"Couleur : {category} ({_members(by_group[key][category])})",),
+                details=(
+                    translate(N_("Couleur : %(group)s (%(members)s)"), lang)
+                    % {"group": names_shown[category], "members": _members(members, lang)},
+                ),
             )
         )
     kept = links if not view.transfrontalier else [link for link in links if link[2]]
-    nodes, edges = aggregate_network(groups, membership, kept, aspect=aspect)
-    what = "communauté" if mode == "communaute" else "territoire (EPCI, province)"
+    nodes, edges = aggregate_network(groups, membership, kept, aspect=aspect, lang=lang)
+    grouped = (
+        N_(
+            "%(count)s acteurs : au-delà de %(threshold)s, le dessin les regroupe par communauté. "
+            "Cliquez sur un groupe pour voir ses membres."
+        )
+        if mode == "communaute"
+        else N_(
+            "%(count)s acteurs : au-delà de %(threshold)s, le dessin les regroupe par territoire "
+            "(EPCI, province). Cliquez sur un groupe pour voir ses membres."
+        )
+    )
     notes = [
-        f"{number(len(actors))} acteurs : au-delà de {number(view.seuil)}, le dessin les regroupe "
-        f"par {what}. Cliquez sur un groupe pour voir ses membres."
+        translate(grouped, lang)
+        % {"count": format_count(len(actors), lang=lang), "threshold": format_count(view.seuil, lang=lang)}
     ]
     if view.suggestions:
-        notes.append("Les coopérations suggérées ne sont dessinées qu'acteur par acteur.")
+        notes.append(
+            translate(N_("Les coopérations suggérées ne sont dessinées qu'acteur par acteur."), lang)
+        )
     return ExplorerPicture(
         nodes,
         edges,
-        legend_for(nodes, edges),
+        legend_for(nodes, edges, lang=lang),
         actors=len(actors),
         links=link_count,
         grouped_by=mode,

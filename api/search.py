@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 
 from maillage.api.errors import APIError
+from maillage.api.i18n import N_, translate
 from maillage.api.present import label
 from maillage.graph.index import ActorRecord, NetworkIndex
+from maillage.graph.metrics.texts import country_phrase
 from maillage.ingest.concepts import normalise as fold
 from maillage.ontology.iri import key_of
 
@@ -137,7 +139,8 @@ def _concept_values(index: NetworkIndex, counts: Counter[URIRef], lang: str) -> 
 
 def facets(index: NetworkIndex, actors: list[ActorRecord], lang: str = "fr") -> list[Facet]:
     """Counts among `actors`: each field (an actor counts once per field it declares, not for the
-    fields above), type, college, resource offered, resource needed, EPCI and country."""
+    fields above), type, college, resource offered, resource needed, EPCI and country; titles, concept
+    labels and country names in `lang`."""
     fields: Counter[URIRef] = Counter(f for a in actors for f in set(a.fields))
     types: Counter[URIRef] = Counter(a.actor_type for a in actors if a.actor_type is not None)
     colleges: Counter[URIRef] = Counter(a.college for a in actors if a.college is not None)
@@ -147,23 +150,25 @@ def facets(index: NetworkIndex, actors: list[ActorRecord], lang: str = "fr") -> 
         (key_of(str(a.epci)), a.epci_label) for a in actors if a.epci is not None
     )
     countries: Counter[str] = Counter(a.country for a in actors if a.country)
-    country_names = {"FR": "France", "ES": "Espagne"} if lang == "fr" else {"FR": "France", "ES": "Spain"}
     return [
-        Facet("domaine", "Domaine d'activité", _concept_values(index, fields, lang)),
-        Facet("type", "Type d'acteur", _concept_values(index, types, lang)),
-        Facet("college", "Collège", _concept_values(index, colleges, lang)),
-        Facet("propose", "Propose", _concept_values(index, offers, lang)),
-        Facet("recherche", "Recherche", _concept_values(index, needs, lang)),
+        Facet("domaine", translate(N_("Domaine d'activité"), lang), _concept_values(index, fields, lang)),
+        Facet("type", translate(N_("Type d'acteur"), lang), _concept_values(index, types, lang)),
+        Facet("college", translate(N_("Collège"), lang), _concept_values(index, colleges, lang)),
+        Facet("propose", translate(N_("Propose"), lang), _concept_values(index, offers, lang)),
+        Facet("recherche", translate(N_("Recherche"), lang), _concept_values(index, needs, lang)),
         Facet(
             "epci",
-            "Intercommunalité",
+            translate(N_("Intercommunalité"), lang),
             sorted(
                 (FacetValue(k, name, n) for (k, name), n in epcis.items()), key=lambda v: (-v.count, v.label)
             ),
         ),
         Facet(
             "pays",
-            "Pays",
-            [FacetValue(k, country_names.get(k, k), n) for k, n in sorted(countries.items())],
+            translate(N_("Pays"), lang),
+            [
+                FacetValue(k, country_phrase(lang, k, preposition=False), n)
+                for k, n in sorted(countries.items())
+            ],
         ),
     ]

@@ -10,9 +10,12 @@ from typing import TypeVar
 import networkx as nx
 from rdflib import URIRef
 
+from maillage.api.i18n import N_, translate
 from maillage.api.present import label
 from maillage.graph.index import ActorRecord, NetworkIndex, iri_key
 from maillage.graph.metrics import centralities, communities
+from maillage.graph.metrics.texts import country_phrase
+from maillage.graph.metrics.view import memo
 from maillage.graph.synergies import Synergy
 from maillage.ingest.territories import places as territory_places
 from maillage.viz.layout import ASPECT, layout_positions, scale_sizes, size_by_degree
@@ -28,7 +31,8 @@ SIZE_MODES = ("degre", "intermediarite", "vecteur-propre")
 """What the size of an actor says: its number of links in the picture, or its betweenness or eigenvector
 centrality in the whole (public) network (maillage.graph.metrics.centralities)."""
 
-COUNTRY_NAMES = {"FR": "France", "ES": "Espagne"}
+COUNTRIES = ("FR", "ES")
+"""The countries of the network, each a group when actors are coloured by country."""
 
 LAYOUT_CACHE_SIZE = 16
 """Layouts kept per index: changing the colour or the size of a view does not lay it out again."""
@@ -55,34 +59,55 @@ def color_key(index: NetworkIndex, actor: ActorRecord, mode: str) -> URIRef | No
 
 
 OTHER_GROUPS = {
-    "domaine": "Autres domaines",
-    "college": "Autres collèges",
-    "communaute": "Autres communautés",
-    "pays": "Pays inconnu",
+    "domaine": N_("Autres domaines"),
+    "college": N_("Autres collèges"),
+    "communaute": N_("Autres communautés"),
+    "pays": N_("Pays inconnu"),
 }
-"""Legend line of the actors whose group has no colour of its own (or who have no group)."""
+"""Legend line of the actors whose group has no colour of its own (or who have no group), in French."""
+COMMUNITY = N_("Communauté %(number)s")
 
 
 def community_numbers(index: NetworkIndex) -> dict[str, int]:
     """The number of each public actor's community (Leiden, seed 0: the /api/network/communities answer);
-    actors in no community of two or more are left out."""
-    found = communities(index, seed=0)
-    return {key: community.number for community in found.communities for key in community.members}
+    actors in no community of two or more are left out. Kept on the index (read-only): `group_name` asks it
+    once per actor, and building it each time made colouring 25,000 actors by community take 24 s."""
+
+    def build() -> dict[str, int]:
+        found = communities(index, seed=0)
+        return {key: community.number for community in found.communities for key in community.members}
+
+    return memo(index, ("community-numbers",), build)
 
 
-def community_name(number: int) -> str:
-    return f"Communauté {number}"
+def community_name(number: int, lang: str = "fr") -> str:
+    """The name of community `number` (numbered as ``/api/network/communities`` does) in `lang`.
+
+    >>> community_name(3), community_name(3, "en")
+    ('Communauté 3', 'Community 3')
+    """
+    return translate(COMMUNITY, lang) % {"number": number}
 
 
-def group_name(index: NetworkIndex, actor: ActorRecord, mode: str) -> str:
-    """The group an actor is listed by: its field family, college, community or country; "" when none."""
+def country_name(code: str | None, lang: str = "fr") -> str:
+    """The name of a country of the network in `lang`; "" for another or none.
+
+    >>> country_name("ES"), country_name("ES", "en"), country_name("IT")
+    ('Espagne', 'Spain', '')
+    """
+    return country_phrase(lang, code, preposition=False) if code in COUNTRIES else ""
+
+
+def group_name(index: NetworkIndex, actor: ActorRecord, mode: str, lang: str = "fr") -> str:
+    """The group an actor is listed by: its field family, college, community or country; "" when none.
+    French names identify the groups (`group_colors`); `lang` names them for the reader."""
     if mode == "communaute":
         number = community_numbers(index).get(actor.key)
-        return community_name(number) if number is not None else ""
+        return community_name(number, lang) if number is not None else ""
     if mode == "pays":
-        return COUNTRY_NAMES.get(actor.country or "", "")
+        return country_name(actor.country, lang)
     key = color_key(index, actor, mode)
-    return label(index, key) if key is not None else ""
+    return label(index, key, lang) if key is not None else ""
 
 
 def group_colors(index: NetworkIndex, mode: str) -> dict[str, str]:
@@ -107,22 +132,33 @@ def group_colors(index: NetworkIndex, mode: str) -> dict[str, str]:
     return dict(colors)
 
 
-def tooltip(index: NetworkIndex, actor: ActorRecord) -> str:
-    lines = [actor.label, label(index, actor.actor_type)]
+def tooltip(index: NetworkIndex, actor: ActorRecord, lang: str = "fr") -> str:
+    """An actor's tooltip: name, type, place and country, fields (types, fields and country in `lang`)."""
+    lines = [actor.label, label(index, actor.actor_type, lang)]
     place = actor.commune_label + (f" ({actor.epci_label})" if actor.epci_label else "")
-    lines.append(f"{place} — {'Espagne' if actor.country == 'ES' else 'France'}")
-    lines.append("Domaines : " + ", ".join(label(index, c) for c in actor.fields))
+    lines.append(f"{place} — {country_name('ES' if actor.country == 'ES' else 'FR', lang)}")
+    fields = ", ".join(label(index, c, lang) for c in actor.fields)
+    lines.append(translate(N_("Domaines : %(fields)s"), lang) % {"fields": fields})
     return "\n".join(line for line in lines if line)
 
 
 def actor_groups(
-    index: NetworkIndex, actors: Iterable[ActorRecord], mode: str
+    index: NetworkIndex, actors: Iterable[ActorRecord], mode: str, lang: str = "fr"
 ) -> tuple[dict[str, str], dict[str, str]]:
-    """The group each actor is drawn in (`OTHER_GROUPS` past the palette) and each group's colour."""
-    palette = group_colors(index, mode)
-    groups = {a.key: group_name(index, a, mode) for a in actors}
-    groups = {key: name if name in palette else OTHER_GROUPS[mode] for key, name in groups.items()}
-    palette[OTHER_GROUPS[mode]] = OTHER_COLOR
+    """The group each actor is drawn in (`OTHER_GROUPS` past the palette) and each group's colour, groups
+    named in `lang`. The colours are those of the French names: a group has one colour in every language."""
+    french = group_colors(index, mode)
+    other = translate(OTHER_GROUPS[mode], lang)
+    groups: dict[str, str] = {}
+    palette = {other: OTHER_COLOR}
+    for actor in actors:
+        name = group_name(index, actor, mode)
+        if name not in french:
+            groups[actor.key] = other
+            continue
+        shown = name if lang == "fr" else group_name(index, actor, mode, lang)
+        groups[actor.key] = shown
+        palette[shown] = french[name]
     return groups, palette
 
 
@@ -187,13 +223,15 @@ def network_picture(
     aspect: float = ASPECT,
     cross_border_only: bool = False,
     link: Mapping[str, str] | None = None,
+    lang: str = "fr",
 ) -> tuple[list[VizNode], list[VizEdge], list[LegendItem]]:
     """Nodes, edges and legend for the public actors `keys` and the collaborations among them.
 
     `mode` colours the actors (`COLOR_MODES`), `size` sizes them (`SIZE_MODES`); `cross_border_only` keeps
     the links across the border only. `aspect` is the width / height of the drawing area the picture is
     laid out for (a wide, low area such as the actor page's is better filled with a larger value, e.g. 2).
-    `link` maps an actor to the URL a click opens (default: its page; an actor left out has none).
+    `link` maps an actor to the URL a click opens (default: its page; an actor left out has none). The
+    groups, tooltips and legend are in `lang` (concept labels in it where the taxonomy has them).
     """
     keys = [k for k in keys if index.actors[index.position[k]].is_public]
     subgraph = collaboration_subgraph(index, keys, cross_border_only=cross_border_only)
@@ -204,7 +242,7 @@ def network_picture(
         lambda: layout_positions(subgraph, seed=42, sizes=sizes, aspect=aspect),
     )
     actors = [index.actors[index.position[k]] for k in keys]
-    groups, palette = actor_groups(index, actors, mode)
+    groups, palette = actor_groups(index, actors, mode, lang)
     nodes = [
         VizNode(
             id=a.key,
@@ -214,7 +252,7 @@ def network_picture(
             size=float(sizes[a.key]),
             x=positions[a.key][0],
             y=positions[a.key][1],
-            title=tooltip(index, a),
+            title=tooltip(index, a, lang),
             url=f"/actors/{a.key}" if link is None else link.get(a.key),
             cross_border=a.country == "ES",
         )
@@ -227,9 +265,14 @@ def network_picture(
         kind = "projet" if projects else "partenariat"
         rows = sorted(index.project_position[p] for p in set(projects) if p in index.project_position)
         names = [index.projects[row].label for row in rows]
-        title = ("Projets communs : " + ", ".join(names)) if names else "Partenariat"
+        partnership = translate(N_("Partenariat"), lang)
+        title = (
+            translate(N_("Projets communs : %(projects)s"), lang) % {"projects": ", ".join(names)}
+            if names
+            else partnership
+        )
         if projects and data.get("partnership"):
-            title += "\nPartenariat"
+            title += "\n" + partnership
         edges.append(
             VizEdge(
                 source=u,
@@ -248,12 +291,12 @@ def network_picture(
                     source=synergy.source,
                     target=synergy.target,
                     kind="suggestion",
-                    title=synergy.sentence(index),
+                    title=synergy.sentence(index, lang=lang),
                     cross_border=synergy.cross_border,
                 )
             )
     # Built from what is drawn, so the legend shows the drawing's own colours and only what is there.
-    legend = legend_for(nodes, edges)
+    legend = legend_for(nodes, edges, lang=lang)
     return nodes, edges, legend
 
 
@@ -266,13 +309,13 @@ def ego_keys(index: NetworkIndex, key: str, *, depth: int) -> list[str]:
 
 
 def map_picture(
-    index: NetworkIndex, *, mode: str = "domaine", suggestions: Iterable[Synergy] = ()
+    index: NetworkIndex, *, mode: str = "domaine", suggestions: Iterable[Synergy] = (), lang: str = "fr"
 ) -> tuple[list[VizNode], list[VizEdge], list[MapArea], list[MapPlace]]:
     """The public actors with coordinates placed at their longitude / latitude and coloured as on the
     network page, the suggested cooperations among them, the communes of 64/40 with their number of
-    public actors, and the Spanish municipalities (no outlines shipped) as places."""
+    public actors, and the Spanish municipalities (no outlines shipped) as places; words in `lang`."""
     actors = [a for a in index.actors if a.is_public and a.lat is not None and a.lon is not None]
-    groups, palette = actor_groups(index, actors, mode)
+    groups, palette = actor_groups(index, actors, mode, lang)
     nodes = [
         VizNode(
             id=a.key,
@@ -282,7 +325,7 @@ def map_picture(
             size=1.0,
             x=a.lon,  # type: ignore[arg-type]
             y=a.lat,  # type: ignore[arg-type]
-            title=tooltip(index, a),
+            title=tooltip(index, a, lang),
             url=f"/actors/{a.key}",
             cross_border=a.country == "ES",
         )
@@ -290,7 +333,7 @@ def map_picture(
     ]
     shown = {a.key for a in actors}
     edges = [
-        VizEdge(s.source, s.target, "suggestion", s.sentence(index), cross_border=s.cross_border)
+        VizEdge(s.source, s.target, "suggestion", s.sentence(index, lang=lang), cross_border=s.cross_border)
         for s in suggestions
         if s.source in shown and s.target in shown
     ]

@@ -248,6 +248,8 @@ def path_fillings(path: str, route: Any, ids: Ids) -> list[dict[str, str]]:
     if names == ["entity_id"]:
         kind = path.split("/")[2].removesuffix("s")
         return [{"entity_id": key} for key in ids.by_kind.get(kind, [])]
+    if names == ["code"]:  # the language switch (a redirect with a cookie)
+        return [{"code": code} for code in ("fr", "en")]
     if names == ["upload_id"]:  # uploads wait outside the store: none here
         return [{"upload_id": "0" * 32}]
     if names == ["project_id"]:

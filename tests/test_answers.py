@@ -69,7 +69,7 @@ def test_a_description_edit_keeps_the_answers_a_new_need_drops_them(site) -> Non
     before = client.get(SYNERGIES, headers=PLAIN).json()
     fingerprint = synergy_fingerprint(state.index())
 
-    edited = client.patch(f"/api/actors/{DEMO}", json={"description": "Nouvelle description"}, headers=headers)
+    edited = client.patch(f"/api/actors/{DEMO}", json={"description": "Autre description"}, headers=headers)
     assert edited.status_code == 200, edited.text
     assert synergy_fingerprint(state.index()) == fingerprint
     assert client.get(SYNERGIES, headers=PLAIN).json() == before

@@ -249,7 +249,7 @@ def send(client: TestClient, probe: Probe, headers: dict[str, str] | None = None
 def expected(probe: Probe, response: object) -> bool:
     """Whether a public answer is the expected one: a hidden id in the path is a 404 like an unknown one;
     a read of a real id is a 200, or a 303 to the login form (the pages that need one) or from an actor's
-    IRI to its page; a variant may be declined (404 for a hidden id in a filter, 406 a format that does
+    IRI to its page (or from the language switch); a variant may be declined (404 for a hidden id in a filter, 406 a format that does
     not fit the query, 422); a write is refused (401 without a token, 403 from another site) or malformed
     (400, 415, 422) — or answered, for the public's own POSTs (/sparql, the project check)."""
     status = response.status_code  # type: ignore[attr-defined]
@@ -260,6 +260,8 @@ def expected(probe: Probe, response: object) -> bool:
         return status in {200, 400, 401, 403, 404, 415, 422} or (status, location) == (303, "/")
     if probe.hidden_path:
         return status == 404
+    if status == 303 and probe.route == "/langue/{code}":
+        return location == "/"  # the language switch goes back where it came from: here, nowhere
     if status == 303:
         return probe.route == "/id/{kind}/{key}" and location == probe.url.replace("/id/actor/", "/actors/")
     return status == 200 or (bool(probe.variant) and status in {404, 406, 422})

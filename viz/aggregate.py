@@ -16,6 +16,7 @@ import networkx as nx
 
 from maillage.viz.layout import ASPECT, layout_positions, scale_sizes
 from maillage.viz.model import VizEdge, VizNode, check_color, check_url
+from maillage.viz.texts import check_language, counted, format_count, text
 
 GROUP_SIZES = (14.0, 60.0)
 """Radius of the smallest and of the largest group node, in canvas units (area follows the count)."""
@@ -99,6 +100,7 @@ def aggregate_network(
     *,
     seed: int = 42,
     aspect: float = ASPECT,
+    lang: str = "fr",
 ) -> tuple[list[VizNode], list[VizEdge]]:
     """Nodes and edges of the grouped picture: one node per group that has members, laid out on the server.
 
@@ -107,12 +109,13 @@ def aggregate_network(
     *details*; a click opens ``group.url`` (the view of its members). One edge of kind ``"groupe"`` joins
     two groups with at least one link between their members; its width grows with the log of the count
     (:func:`link_weight`), it is marked cross-border when most of its links cross the border, and its
-    tooltip says how many links, and how many cross-border ones, it sums.
+    tooltip says how many links, and how many cross-border ones, it sums. The tooltips' own words and the
+    counts are in *lang* (``maillage.viz.texts``); the groups' labels and details come as given.
 
     Raises
     ------
     ValueError
-        If an actor's group is not among *groups*, or two groups share a key.
+        If an actor's group is not among *groups*, two groups share a key, or *lang* is not supported.
 
     Notes
     -----
@@ -128,7 +131,11 @@ def aggregate_network(
     [('Seignanx (2)', 60.0), ('Gipuzkoa (1)', 46.53)]
     >>> [(e.source, e.target, e.kind, e.cross_border, e.title) for e in edges]
     [('g1', 'g2', 'groupe', True, '1 lien entre « Seignanx » et « Gipuzkoa », dont 1 transfrontalier')]
+    >>> _, english = aggregate_network(groups, {"a": "g1", "c": "g2"}, [("a", "c", True)], lang="en")
+    >>> english[0].title
+    '1 link between “Seignanx” and “Gipuzkoa”, 1 of them cross-border'
     """
+    check_language(lang)
     by_key: dict[str, Group] = {}
     for group in groups:
         if group.key in by_key:
@@ -155,13 +162,13 @@ def aggregate_network(
     nodes = [
         VizNode(
             id=group.key,
-            label=f"{group.label} ({_count(members[group.key])})",
+            label=f"{group.label} ({format_count(members[group.key], lang=lang)})",
             group=group.category,
             color=group.color,
             size=sizes[group.key],
             x=positions[group.key][0],
             y=positions[group.key][1],
-            title=_group_title(group, members[group.key], inner[group.key]),
+            title=_group_title(group, members[group.key], inner[group.key], lang),
             url=group.url,
             cross_border=group.cross_border,
         )
@@ -172,7 +179,7 @@ def aggregate_network(
             first,
             second,
             "groupe",
-            _link_title(by_key[first].label, by_key[second].label, link),
+            _link_title(by_key[first].label, by_key[second].label, link, lang),
             weight=link_weight(link.count),
             cross_border=2 * link.cross_border > link.count,
         )
@@ -181,28 +188,21 @@ def aggregate_network(
     return nodes, edges
 
 
-def _count(value: int) -> str:
-    """A count as French writes it: thin space between thousands (``1 204``)."""
-    return f"{value:,}".replace(",", "\u202f")
-
-
-def _plural(count: int, one: str, other: str) -> str:
-    return f"{_count(count)} {one if count <= 1 else other}"
-
-
-def _group_title(group: Group, members: int, inner: int) -> str:
+def _group_title(group: Group, members: int, inner: int, lang: str) -> str:
     lines = [
         group.label,
-        _plural(members, "acteur", "acteurs") + ", " + _plural(inner, "lien interne", "liens internes"),
+        counted("actors", members, lang=lang) + ", " + counted("inner_links", inner, lang=lang),
         *group.details,
     ]
     if group.url is not None:
-        lines.append("Cliquez pour voir ses membres.")
+        lines.append(text("group.open", lang=lang))
     return "\n".join(lines)
 
 
-def _link_title(first: str, second: str, link: GroupLink) -> str:
-    title = f"{_plural(link.count, 'lien', 'liens')} entre « {first} » et « {second} »"
+def _link_title(first: str, second: str, link: GroupLink, lang: str) -> str:
+    links = counted("links", link.count, lang=lang)
+    title = text("group.link", lang=lang, links=links, first=first, second=second)
     if link.cross_border:
-        title += f", dont {_plural(link.cross_border, 'transfrontalier', 'transfrontaliers')}"
+        crossing = counted("of_which_cross_border", link.cross_border, lang=lang)
+        title = text("group.link.cross_border", lang=lang, title=title, cross_border=crossing)
     return title

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from maillage.viz.model import check_color
 from maillage.viz.network import ELEMENT_ID, templates
-from maillage.viz.texts import format_count
+from maillage.viz.texts import format_count, text
 
 CHART_WIDTH = 720.0
 CHART_HEIGHT = 240.0
@@ -39,7 +39,8 @@ def render_bar_chart(
     lang: str = "fr",
 ) -> str:
     """An HTML fragment: one group of bars per label (a year), one bar per series, a value axis with
-    ticks at 0, half and the top, a legend, and each bar's value in a tooltip. Texts are escaped.
+    ticks at 0, half and the top, a legend, and each bar's value in a tooltip. Texts are escaped; the
+    tooltips' own words and the numbers are in `lang` (the caller gives the title and the series names in it).
 
     >>> html = render_bar_chart(["2020", "2021"], {"membres": [3, 5]}, {"membres": "#332288"},
     ...                         element_id="croissance", title="Croissance")
@@ -70,7 +71,13 @@ def render_bar_chart(
                     "width": round(bar, 1),
                     "height": round(h, 1),
                     "color": colors[name],
-                    "title": f"{name} en {label} : {format_count(values[i], lang=lang)}",
+                    "title": text(
+                        "chart.bar",
+                        lang=lang,
+                        series=name,
+                        label=label,
+                        value=format_count(values[i], lang=lang),
+                    ),
                 }
             )
     ticks = [

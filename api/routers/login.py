@@ -65,14 +65,14 @@ def login(
 ) -> Response:
     target = local_target(suivant)
     if not same_origin(request):
-        return _form(request, 403, message="Connexion refusée : le formulaire vient d'un autre site.")
+        return _form(request, 403, message=_("Connexion refusée : le formulaire vient d'un autre site."))
     client = _client(request)
     wait = throttle(request).retry_after(client)
     if wait:
         response = _form(
             request,
             429,
-            message=f"Trop d'essais infructueux : réessayez dans {wait} s.",
+            message=_("Trop d'essais infructueux : réessayez dans %(seconds)s s.", seconds=wait),
             target=target,
         )
         response.headers["Retry-After"] = str(wait)
@@ -84,7 +84,7 @@ def login(
         return _form(
             request,
             401,
-            message="Jeton inconnu ou révoqué. Demandez un jeton à un·e administrateur·rice du réseau.",
+            message=_("Jeton inconnu ou révoqué. Demandez un jeton à un·e administrateur·rice du réseau."),
             target=target,
         )
     secret, session = opened

@@ -1,17 +1,21 @@
 """HTML pages: the whole network (/), the dashboard (/tableau-de-bord), the map (/carte), the search
-(/recherche) and one actor (/actors/{id}), French first."""
+(/recherche) and one actor (/actors/{id}), French first, in English when the reader asks
+(`maillage.api.i18n`): the pages' words, the concept labels, the sentences and the drawings' words."""
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections import Counter
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 
 from maillage.api.auth import CallerDep
 from maillage.api.deps import IndexDep, StateDep
+from maillage.api.errors import APIError
 from maillage.api.explorer import (
     SIZE_WORDS,
     ExplorerView,
@@ -19,6 +23,7 @@ from maillage.api.explorer import (
     explorer_view,
     territory_name,
 )
+from maillage.api.i18n import N_, _, current_language
 from maillage.api.present import actor_contacts, actor_detail, label, public_actor, synergy_public
 from maillage.api.search import ActorQuery, facets, matching_actors
 from maillage.api.templating import render_page, templates
@@ -39,6 +44,7 @@ from maillage.viz.charts import render_bar_chart
 from maillage.viz.map import render_map
 from maillage.viz.network import render_network, script_urls, stylesheet_urls
 from maillage.viz.palette import CATEGORY_COLORS
+from maillage.viz.texts import format_count
 
 SEARCH_PAGE_SIZE = 30
 """Actors listed per page of the search."""
@@ -47,15 +53,16 @@ MAP_SYNERGIES = 40
 """How many of the network's best pair synergies the map draws when asked."""
 
 COLOUR_CHOICES = {
-    "domaine": "le domaine d'activité",
-    "college": "le collège",
-    "communaute": "la communauté",
-    "pays": "le pays",
+    "domaine": N_("le domaine d'activité"),
+    "college": N_("le collège"),
+    "communaute": N_("la communauté"),
+    "pays": N_("le pays"),
 }
+"""The explorer's colour choices (query value → words, in French: the template translates them)."""
 SIZE_CHOICES = {
-    "degre": "le nombre de liens",
-    "intermediarite": "l'intermédiarité",
-    "vecteur-propre": "le vecteur propre",
+    "degre": N_("le nombre de liens"),
+    "intermediarite": N_("l'intermédiarité"),
+    "vecteur-propre": N_("le vecteur propre"),
 }
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -64,20 +71,26 @@ router = APIRouter(tags=["pages"], include_in_schema=False)
 def _explorer_context(
     request: Request, index: NetworkIndex, view: ExplorerView, *, embed: bool
 ) -> dict[str, Any]:
-    """What the explorer page and its embed show: the drawing, the counts, the links to share it."""
-    picture = explorer_picture(index, view, embed=embed)
+    """What the explorer page and its embed show: the drawing, the counts, the links to share it (in
+    English, the links say so: the embed has no switch, and a shared address keeps its language)."""
+    lang = current_language()
+    focus = page_actor(index, view.acteur).label if view.acteur else None
+    picture = explorer_picture(index, view, embed=embed, lang=lang)
     fragment = render_network(
         picture.nodes,
         picture.edges,
         legend=picture.legend,
         element_id="reseau",
         height_px=520 if embed else 720,
+        lang=lang,
     )
     countries = Counter(a.country for a in index.actors if a.is_public)
     query = view.query()
+    shared = "&".join(part for part in (query, "" if lang == "fr" else f"lang={lang}") if part)
     origin = str(request.base_url).rstrip("/")
-    focus = public_actor(index, view.acteur).label if view.acteur else None
+    embed_url = f"{origin}/embed/reseau?{shared}" if shared else f"{origin}/embed/reseau"
     return {
+        "lang": lang,
         "network": fragment,
         "view": view,
         "picture": picture,
@@ -85,12 +98,34 @@ def _explorer_context(
         "countries": {"FR": countries.get("FR", 0), "ES": countries.get("ES", 0)},
         "projects": len(index.projects),
         "focus": focus,
-        "territory": territory_name(index, view.territoire) if view.territoire else None,
+        "territory": territory_name(index, view.territoire, lang) if view.territoire else None,
         "size_words": SIZE_WORDS[view.taille],
-        "permalink": f"{origin}/?{query}" if query else f"{origin}/",
-        "embed_url": f"{origin}/embed/reseau?{query}" if query else f"{origin}/embed/reseau",
+        "threshold": format_count(view.seuil, lang=lang),
+        "permalink": f"{origin}/?{shared}" if shared else f"{origin}/",
+        "embed_url": embed_url,
+        "embed_code": embed_code(embed_url),
         "query": query,
     }
+
+
+def page_actor(index: NetworkIndex, key: str) -> ActorRecord:
+    """`public_actor`, refused in the page's language (the API's refusal stays French)."""
+    try:
+        return public_actor(index, key)
+    except APIError as error:
+        raise APIError(error.status, _("Acteur inconnu : « %(key)s »", key=key)) from None
+
+
+def embed_code(url: str) -> Markup:
+    """The ``<iframe>`` snippet another site pastes to show the explorer, as the text of a ``<textarea>``
+    (its quotes kept as they are, to read well); its title, read out by screen readers, in the page's
+    language."""
+    title = html.escape(_("Réseau de coopération — Maillage"))
+    snippet = (
+        f'<iframe src="{url}" title="{title}" width="100%" height="600" loading="lazy" style="border:0">'
+        "</iframe>"
+    )
+    return Markup(html.escape(snippet, quote=False))
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -104,7 +139,9 @@ def network_page(
     the query string, so the address is the permalink."""
     public = [a for a in index.actors if a.is_public]
     choices = {
-        facet.name: facet.values for facet in facets(index, public) if facet.name in ("domaine", "college")
+        facet.name: facet.values
+        for facet in facets(index, public, current_language())
+        if facet.name in ("domaine", "college")
     }
     return render_page(
         request,
@@ -136,19 +173,22 @@ DASHBOARD_GAPS = 8
 def dashboard_page(request: Request, index: IndexDep, state: StateDep) -> HTMLResponse:
     """Counts, growth since the network's start, actors by type, and the gaps: needs nobody offers and
     fields with one actor or none. Public view only."""
+    lang = current_language()
     public = [a for a in index.actors if a.is_public]
     years = evolution(index, read_dated_network(state.store, index), until=dt.date.today().year)
+    members, projects = _("membres"), _("projets actifs")
     chart = render_bar_chart(
         [str(y.year) for y in years.years],
         {
-            "membres": [y.members for y in years.years],
-            "projets actifs": [y.projects for y in years.years],
+            members: [y.members for y in years.years],
+            projects: [y.projects for y in years.years],
         },
-        {"membres": CATEGORY_COLORS[0], "projets actifs": CATEGORY_COLORS[2]},
+        {members: CATEGORY_COLORS[0], projects: CATEGORY_COLORS[2]},
         element_id="croissance",
-        title="Membres et projets actifs, année par année",
+        title=_("Membres et projets actifs, année par année"),
+        lang=lang,
     )
-    types = Counter(label(index, a.actor_type) for a in public if a.actor_type is not None)
+    types = Counter(label(index, a.actor_type, lang) for a in public if a.actor_type is not None)
     last = years.years[-1] if years.years else None
     return render_page(
         request,
@@ -162,9 +202,9 @@ def dashboard_page(request: Request, index: IndexDep, state: StateDep) -> HTMLRe
         links=last.links if last else 0,
         chart=chart,
         types=sorted(types.items(), key=lambda item: (-item[1], fold(item[0]))),
-        needs=[g.sentence(index) for g in need_gaps(index)[:DASHBOARD_GAPS]],
+        needs=[g.sentence(index, lang) for g in need_gaps(index)[:DASHBOARD_GAPS]],
         needs_total=len(need_gaps(index)),
-        fields=[g.sentence(index) for g in field_gaps(index, max_actors=1)[:DASHBOARD_GAPS]],
+        fields=[g.sentence(index, lang) for g in field_gaps(index, max_actors=1)[:DASHBOARD_GAPS]],
         fields_total=len(field_gaps(index, max_actors=1)),
     )
 
@@ -184,8 +224,9 @@ def map_page(
         if synergies
         else []
     )
-    nodes, edges, areas, places = map_picture(index, mode=couleur, suggestions=suggested)  # type: ignore[arg-type]
-    fragment = render_map(nodes, edges, areas=areas, places=places, element_id="carte")
+    lang = current_language()
+    nodes, edges, areas, places = map_picture(index, mode=couleur, suggestions=suggested, lang=lang)  # type: ignore[arg-type]
+    fragment = render_map(nodes, edges, areas=areas, places=places, element_id="carte", lang=lang)
     unplaced = sum(1 for a in index.actors if a.is_public and (a.lat is None or a.lon is None))
     return render_page(
         request,
@@ -241,6 +282,7 @@ def search_page(
         epci=epci,
         country=pays,
     )
+    lang = current_language()
     found = sorted(matching_actors(index, query), key=lambda a: search_rank(a, q))
     pages = max(1, -(-len(found) // SEARCH_PAGE_SIZE))
     shown = found[(page - 1) * SEARCH_PAGE_SIZE : page * SEARCH_PAGE_SIZE]
@@ -249,19 +291,20 @@ def search_page(
         "search.html",
         q=q or "",
         chosen={k: v for k, v in chosen.items() if v},
-        facets=facets(index, found),
+        facets=facets(index, found, lang),
         results=[
             {
                 "key": a.key,
                 "name": a.label,
-                "type": label(index, a.actor_type),
+                "type": label(index, a.actor_type, lang),
                 "place": a.commune_label + (f" ({a.epci_label})" if a.epci_label else ""),
                 "country": a.country,
-                "fields": [label(index, f) for f in a.fields],
+                "fields": [label(index, f, lang) for f in a.fields],
             }
             for a in shown
         ],
         count=len(found),
+        count_words=format_count(len(found), lang=lang),
         page=page,
         pages=pages,
     )
@@ -276,8 +319,11 @@ def actor_page(
     caller: CallerDep,
     profondeur: Annotated[int, Query(ge=1, le=3)] = 1,
 ) -> HTMLResponse:
-    actor = public_actor(index, actor_id)
-    detail = actor_detail(index, actor)
+    """One actor: who, where, fields, offers and needs, projects, the synergies suggested with their reasons,
+    and its neighbourhood in the network; contacts for the network's eyes only."""
+    lang = current_language()
+    actor = page_actor(index, actor_id)
+    detail = actor_detail(index, actor, lang)
     contacts = actor_contacts(state.store, actor, caller.audience)  # none for the public
     synergies = synergies_for_actor(index, actor_id, limit=10)
     nodes, edges, legend = network_picture(
@@ -285,16 +331,17 @@ def actor_page(
         sorted(set(ego_keys(index, actor_id, depth=profondeur)) | {s.target for s in synergies}),
         suggestions=synergies,
         aspect=2.0,  # the actor page draws in a wide, low frame
+        lang=lang,
     )
-    fragment = render_network(nodes, edges, legend=legend, element_id="ego", height_px=480)
+    fragment = render_network(nodes, edges, legend=legend, element_id="ego", height_px=480, lang=lang)
     return render_page(
         request,
         "actor.html",
         actor=detail,
         network=fragment,
         depth=profondeur,
-        synergies=[synergy_public(index, s) for s in synergies],
-        type_label=label(index, actor.actor_type),
+        synergies=[synergy_public(index, s, lang) for s in synergies],
+        type_label=label(index, actor.actor_type, lang),
         jsonld=actor_jsonld(state.store, actor),
         contacts=contacts,
         phone=phone_display(contacts["telephone"]) if contacts["telephone"] else None,

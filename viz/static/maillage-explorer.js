@@ -5,7 +5,8 @@
  * - <form data-maillage-auto-submit>: a change of a select or a checkbox sends the form at once; controls
  *   left empty are not sent, so the address stays short (it is the view's permalink).
  * - <button data-maillage-copy="ID">: copies the value of the field #ID (a permalink, an <iframe> snippet)
- *   and says so in [data-maillage-status="ID"]; where the clipboard is refused, the text is selected so
+ *   and says so in [data-maillage-status="ID"] (in the words of its data-maillage-copied and
+ *   data-maillage-selected attributes); where the clipboard is refused, the text is selected so
  *   that Ctrl+C copies it. Fields [data-maillage-select] select their whole text when focused.
  * - <button data-maillage-png="ID" data-maillage-png-name="FILE">: downloads the drawing of the network
  *   #ID as a PNG (on white, labels included), shown only once that drawing is ready.
@@ -42,10 +43,12 @@
     });
   }
 
-  function say(id, message) {
+  // The status element carries its own words in the page's language (data-maillage-copied,
+  // data-maillage-selected); the French ones are the fallback.
+  function say(id, attribute, fallback) {
     var status = document.querySelector('[data-maillage-status="' + id + '"]');
     if (status) {
-      status.textContent = message;
+      status.textContent = status.getAttribute(attribute) || fallback;
     }
   }
 
@@ -60,11 +63,11 @@
       field.select();
       if (navigator.clipboard && window.isSecureContext) {
         navigator.clipboard.writeText(field.value).then(
-          function () { say(id, "Copié dans le presse-papiers."); },
-          function () { say(id, "Texte sélectionné : Ctrl+C pour le copier."); }
+          function () { say(id, "data-maillage-copied", "Copié dans le presse-papiers."); },
+          function () { say(id, "data-maillage-selected", "Texte sélectionné : Ctrl+C pour le copier."); }
         );
       } else {
-        say(id, "Texte sélectionné : Ctrl+C pour le copier.");
+        say(id, "data-maillage-selected", "Texte sélectionné : Ctrl+C pour le copier.");
       }
     });
   }
