@@ -14,7 +14,6 @@ Concept labels, synergy reasons and indicator sentences come from the graph laye
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from contextvars import ContextVar
 from functools import cache
@@ -139,8 +138,9 @@ def language_cookie(lang: str, *, secure: bool) -> str:
 
 class LanguageMiddleware:
     """Sets the language of each HTTP request (`chosen_language`) for the pages and the Python messages, and
-    says so in ``Content-Language``; answers vary with the cookie that may choose it. A page opened with
-    ``?lang=`` remembers that language (the links of the page do not carry the parameter)."""
+    says so in ``Content-Language``; answers vary with the cookie that may choose it. ``?lang=`` chooses for
+    one address only (a shared link in English does not change its reader's own choice); the switch of the
+    banner remembers."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -150,11 +150,8 @@ class LanguageMiddleware:
             await self.app(scope, receive, send)
             return
         cookie = dict(scope.get("headers") or []).get(b"cookie", b"").decode("latin-1")
-        asked = asked_language(scope.get("query_string", b""))
-        remembered = remembered_language(cookie)
-        lang = asked or remembered or LANGUAGES[0]
+        lang = chosen_language(scope.get("query_string", b""), cookie)
         token = _current.set(lang)
-        secure = scope.get("scheme") == "https" or os.environ.get("MAILLAGE_SECURE_COOKIES") == "1"
 
         async def send_with_language(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -162,8 +159,6 @@ class LanguageMiddleware:
                 if headers.get("content-type", "").startswith("text/html"):
                     headers.setdefault("Content-Language", lang)
                     headers.add_vary_header("Cookie")
-                    if asked is not None and asked != remembered:
-                        headers.append("Set-Cookie", language_cookie(asked, secure=secure))
             await send(message)
 
         try:
