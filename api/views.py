@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import TypeVar
 
 import networkx as nx
@@ -224,8 +224,10 @@ def network_picture(
     cross_border_only: bool = False,
     link: Mapping[str, str] | None = None,
     lang: str = "fr",
+    shown_private: Collection[str] = (),
 ) -> tuple[list[VizNode], list[VizEdge], list[LegendItem]]:
-    """Nodes, edges and legend for the public actors `keys` and the collaborations among them.
+    """Nodes, edges and legend for the public actors `keys` (and those of `shown_private`, persons without
+    public consent whom the caller may see) and the collaborations among them.
 
     `mode` colours the actors (`COLOR_MODES`), `size` sizes them (`SIZE_MODES`); `cross_border_only` keeps
     the links across the border only. `aspect` is the width / height of the drawing area the picture is
@@ -233,7 +235,7 @@ def network_picture(
     `link` maps an actor to the URL a click opens (default: its page; an actor left out has none). The
     groups, tooltips and legend are in `lang` (concept labels in it where the taxonomy has them).
     """
-    keys = [k for k in keys if index.actors[index.position[k]].is_public]
+    keys = [k for k in keys if index.actors[index.position[k]].is_public or k in shown_private]
     subgraph = collaboration_subgraph(index, keys, cross_border_only=cross_border_only)
     sizes = actor_sizes(index, subgraph, size)
     positions = kept(

@@ -193,6 +193,35 @@ def test_the_actor_page(api: dict, audience: Audience) -> None:
 
 
 @pytest.mark.parametrize("audience", list(Audience))
+def test_the_page_of_a_person_without_consent(api: dict, audience: Audience, tiny: Store) -> None:
+    """Anne Etcheverry said « non »: her page is a 404 for the public and the members, shown to the
+    animators with a notice, without the schema.org description meant for search engines."""
+    page = api["client"].get(f"/actors/{PERSON}", headers={**api[audience], "accept": "text/html"})
+    if audience is not Audience.ANIMATORS:
+        assert page.status_code == 404 and "Anne Etcheverry" not in page.text
+        return
+    assert page.status_code == 200
+    assert "<h1>Anne Etcheverry</h1>" in page.text
+    assert "Personne sans consentement public : cette fiche n'est montrée qu'aux animateur·rices" in page.text
+    assert "application/ld+json" not in page.text
+    assert page.headers["cache-control"] == "private, no-store"
+    # the public pages of her network still do not name her, even to the animator
+    assert "Anne Etcheverry" not in api["client"].get(f"/actors/{KEY}", headers=api[audience]).text
+
+
+def test_a_person_without_consent_sees_their_own_page(tiny: Store, tmp_path: Path) -> None:
+    tokens = TokenStore(tmp_path / "tokens.sqlite3")
+    herself = tokens.create("member", actor=PERSON)[1]
+    client = TestClient(create_app(tiny, tokens=tokens))
+    page = client.get(f"/actors/{PERSON}", headers={"Authorization": f"Bearer {herself}"})
+    assert page.status_code == 200 and "<h1>Anne Etcheverry</h1>" in page.text
+    # her ego network draws her, and no other private person
+    assert '<script type="application/json" id="ego-data">{"nodes":[{"id":"hab-anne-etcheverry",' in page.text
+    other = client.get(f"/actors/{KEY}", headers={"Authorization": f"Bearer {herself}"})
+    assert other.status_code == 200 and "Anne Etcheverry" not in other.text
+
+
+@pytest.mark.parametrize("audience", list(Audience))
 def test_the_editable_record(api: dict, audience: Audience) -> None:
     record = api["client"].get(f"/api/actors/{KEY}/record", headers=api[audience]).json()
     shown = {

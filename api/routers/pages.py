@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
-from maillage.api.auth import CallerDep
+from maillage.api.auth import Caller, CallerDep
 from maillage.api.deps import IndexDep, StateDep
 from maillage.api.errors import APIError
 from maillage.api.explorer import (
@@ -108,12 +108,22 @@ def _explorer_context(
     }
 
 
-def page_actor(index: NetworkIndex, key: str) -> ActorRecord:
-    """`public_actor`, refused in the page's language (the API's refusal stays French)."""
+def page_actor(index: NetworkIndex, key: str, caller: Caller | None = None) -> ActorRecord:
+    """`public_actor`, refused in the page's language (the API's refusal stays French) — or, for the
+    animators and for the person themself (`may_see_private`), a person who did not consent to be public."""
+    row = index.position.get(key)
+    if row is not None and caller is not None and may_see_private(caller, key):
+        return index.actors[row]
     try:
         return public_actor(index, key)
     except APIError as error:
         raise APIError(error.status, _("Acteur inconnu : « %(key)s »", key=key)) from None
+
+
+def may_see_private(caller: Caller, key: str) -> bool:
+    """Whether `caller` may see the person `key` though they did not consent to be public: the animators
+    (`Audience.sees_private_persons`), and the person themself, logged in with their member's token."""
+    return caller.audience.sees_private_persons or (caller.actor == key and not caller.anonymous)
 
 
 def embed_code(url: str) -> Markup:
@@ -322,16 +332,18 @@ def actor_page(
     """One actor: who, where, fields, offers and needs, projects, the synergies suggested with their reasons,
     and its neighbourhood in the network; contacts for the network's eyes only."""
     lang = current_language()
-    actor = page_actor(index, actor_id)
+    actor = page_actor(index, actor_id, caller)
     detail = actor_detail(index, actor, lang)
     contacts = actor_contacts(state.store, actor, caller.audience)  # none for the public
-    synergies = synergies_for_actor(index, actor_id, limit=10)
+    synergies = synergies_for_actor(index, actor_id, limit=10)  # with public actors only, whoever asks
+    around = set(ego_keys(index, actor_id, depth=profondeur)) | {s.target for s in synergies}
     nodes, edges, legend = network_picture(
         index,
-        sorted(set(ego_keys(index, actor_id, depth=profondeur)) | {s.target for s in synergies}),
+        sorted(around),
         suggestions=synergies,
         aspect=2.0,  # the actor page draws in a wide, low frame
         lang=lang,
+        shown_private=[key for key in around if may_see_private(caller, key)],
     )
     fragment = render_network(nodes, edges, legend=legend, element_id="ego", height_px=480, lang=lang)
     return render_page(
@@ -342,7 +354,8 @@ def actor_page(
         depth=profondeur,
         synergies=[synergy_public(index, s, lang) for s in synergies],
         type_label=label(index, actor.actor_type, lang),
-        jsonld=actor_jsonld(state.store, actor),
+        jsonld=actor_jsonld(state.store, actor) if actor.is_public else None,  # for search engines
+        private=not actor.is_public,
         contacts=contacts,
         phone=phone_display(contacts["telephone"]) if contacts["telephone"] else None,
     )
