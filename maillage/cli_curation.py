@@ -88,6 +88,7 @@ def add_concept(
     ] = None,
 ) -> None:
     """Ajouter un concept à un schéma (« à compléter par les enjeux locaux »), puis relancer l'import."""
+    from maillage.ingest.concepts import scheme_label
     from maillage.ingest.local_concepts import LocalConceptError, add_local_concept
 
     labels = {"fr": label_fr, "es": label_es, "eu": label_eu, "en": label_en}
@@ -105,7 +106,7 @@ def add_concept(
         fail(str(error))
     finally:
         store.close()
-    typer.echo(f"« {key} » ajouté au schéma « {scheme} » : {iri}")
+    typer.echo(f"« {key} » ajouté au schéma « {scheme_label(scheme)} » : {iri}")
 
 
 def merge(

@@ -213,7 +213,7 @@ def test_local_concept_then_reimport_succeeds_end_to_end(
         ],
     )  # fmt: skip
     assert added.exit_code == 0, added.output
-    assert added.output.startswith("« sylviculture » ajouté au schéma « field »")
+    assert added.output.startswith("« sylviculture » ajouté au schéma « domaines d'activité »")
     listed = runner.invoke(app, ["concepts", "field"])
     assert "sylviculture\tSylviculture\t(ajout local)" in listed.output.splitlines()
     again = runner.invoke(app, ["concepts", "add", "field", "sylviculture", "--label-fr", "Autre"])
