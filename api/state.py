@@ -10,6 +10,7 @@ rebuilds it — writes landing meanwhile are folded into the next build, and the
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -132,6 +133,8 @@ class AppState:
             if self._index is None or index.generation >= self._index.generation:
                 self._index = index
             self._built.notify_all()
+        if self._build_seconds > self.stale_after:
+            settle_memory()
 
     def _rebuild_in_background(self) -> None:
         with self._built:
@@ -161,3 +164,16 @@ class AppState:
             with self._built:
                 self._rebuilding = False
                 self._built.notify_all()
+
+
+def settle_memory() -> None:
+    """Take the objects alive now — a large index and what was warmed with it — out of the interpreter's
+    full collections (`gc.freeze`), after collecting what the previous index left (`gc.unfreeze` first).
+
+    A full collection walks every tracked object: 0.24 s with the index of 25,000 actors, a stall of every
+    request that came when it ran — the p99 of kept synergy answers was 321 ms for a p90 of 19 ms. Frozen,
+    the index costs a full collection nothing; the one collection done here, once per rebuild, is the price.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
