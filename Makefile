@@ -31,7 +31,7 @@ wrk:
 
 # The API under load at 25,000 actors (about 10 minutes with the 5-minute memory run): benchmarks/README.md.
 load: install wrk
-	$(BIN)/python -m benchmarks.load --size 25000 --duration 30 --soak 300
+	$(BIN)/python -m benchmarks.load --size 25000 --duration 30 --soak 300 --ask-all
 
 demo: install
 	$(BIN)/maillage import $(SAMPLE)

@@ -11,9 +11,11 @@ from benchmarks.load.run import main
 
 def test_the_load_harness_runs_every_scenario_without_an_error(tmp_path: Path) -> None:
     output = tmp_path / "load.json"
-    assert main(["--size", "120", "--duration", "2", "--connections", "4", "--output", str(output)]) == 0
+    args = ["--size", "120", "--duration", "2", "--connections", "4", "--ask-all", "--output", str(output)]
+    assert main(args) == 0
     results = json.loads(output.read_text("utf-8"))
-    assert set(results["scenarios"]) == {"synergies", "mixed", "bare"}
+    assert set(results["scenarios"]) == {"synergies", "mixed", "synergies-kept", "bare"}
+    assert results["ask_all_s"] > 0  # every public actor asked once, each answer a 200
     for name, figures in results["scenarios"].items():
         assert figures["requests"] > 0, name
         assert figures["errors"] == 0, (name, figures["errors_by_class"])  # no 4xx/5xx, no timeout

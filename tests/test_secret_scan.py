@@ -248,10 +248,11 @@ def send(client: TestClient, probe: Probe, headers: dict[str, str] | None = None
 
 def expected(probe: Probe, response: object) -> bool:
     """Whether a public answer is the expected one: a hidden id in the path is a 404 like an unknown one;
-    a read of a real id is a 200, or a 303 to the login form (the pages that need one) or from an actor's
-    IRI to its page (or from the language switch); a variant may be declined (404 for a hidden id in a filter, 406 a format that does
-    not fit the query, 422); a write is refused (401 without a token, 403 from another site) or malformed
-    (400, 415, 422) — or answered, for the public's own POSTs (/sparql, the project check)."""
+    a read of a real id is a 200, or a 303 to the login form (the pages that need one), from an actor's
+    IRI to its page or from the language switch; a variant may be declined (404 for a hidden id in a
+    filter, 406 a format that does not fit the query, 422); a write is refused (401 without a token, 403
+    from another site) or malformed (400, 415, 422) — or answered, for the public's own POSTs (/sparql, the
+    project check)."""
     status = response.status_code  # type: ignore[attr-defined]
     location = response.headers.get("location", "")  # type: ignore[attr-defined]
     if status == 303 and location.startswith("/connexion"):
