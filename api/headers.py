@@ -10,7 +10,9 @@ pages (``/embed/...``) may be framed, by any site: they are read-only and public
 from __future__ import annotations
 
 from starlette.datastructures import MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
+
+from maillage.api.asgi import HTTPMiddleware
 
 POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
@@ -45,16 +47,10 @@ def headers_for(path: str, *, signed_in: bool) -> dict[str, str]:
     return found
 
 
-class SecurityHeadersMiddleware:
+class SecurityHeadersMiddleware(HTTPMiddleware):
     """Adds `headers_for` to every HTTP answer, keeping any header the route set itself."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         request_headers = dict(scope.get("headers") or [])
         signed_in = b"authorization" in request_headers or b"maillage_session=" in request_headers.get(
             b"cookie", b""

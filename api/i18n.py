@@ -22,7 +22,9 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 from starlette.datastructures import MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
+
+from maillage.api.asgi import HTTPMiddleware
 
 LANGUAGES: tuple[str, ...] = ("fr", "en")
 """Languages of the pages; the first is the default and the source of every message."""
@@ -136,19 +138,13 @@ def language_cookie(lang: str, *, secure: bool) -> str:
     return f"{COOKIE}={lang}; Max-Age={ONE_YEAR}; Path=/; SameSite=lax" + ("; Secure" if secure else "")
 
 
-class LanguageMiddleware:
+class LanguageMiddleware(HTTPMiddleware):
     """Sets the language of each HTTP request (`chosen_language`) for the pages and the Python messages, and
     says so in ``Content-Language``; answers vary with the cookie that may choose it. ``?lang=`` chooses for
     one address only (a shared link in English does not change its reader's own choice); the switch of the
     banner remembers."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         cookie = dict(scope.get("headers") or []).get(b"cookie", b"").decode("latin-1")
         lang = chosen_language(scope.get("query_string", b""), cookie)
         token = _current.set(lang)

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
+from maillage.api.asgi import HTTPMiddleware
 from maillage.api.errors import error_response
 from maillage.api.uploads import MAX_BODY_BYTES, too_large
 
@@ -59,16 +60,10 @@ class BodyTooLarge(HTTPException):
         super().__init__(413, message)
 
 
-class BodyLimitMiddleware:
+class BodyLimitMiddleware(HTTPMiddleware):
     """Refuses a request body over `body_limit` of its path with 413, reading no further (see the module)."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope["path"]
         limit = body_limit(path)
         declared = dict(scope.get("headers") or []).get(b"content-length", b"")

@@ -27,8 +27,9 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from starlette.requests import Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
+from maillage.api.asgi import HTTPMiddleware
 from maillage.api.i18n import N_, translate
 from maillage.graph.sessions import Session, SessionStore
 
@@ -86,14 +87,11 @@ def same_origin(request: Request) -> bool:
     return (parts.scheme, parts.netloc) == (request.url.scheme, request.url.netloc)
 
 
-class CSRFMiddleware:
+class CSRFMiddleware(HTTPMiddleware):
     """Refuses a cookie-carried write without its CSRF token or from another origin (see the module)."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in SAFE_METHODS:
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["method"] in SAFE_METHODS:
             await self.app(scope, receive, send)
             return
         request = Request(scope, receive)
