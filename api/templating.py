@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from maillage.api.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, plural_message, translate
 from maillage.viz.network import script_urls, stylesheet_urls
+from maillage.viz.texts import format_count
 
 _environment = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates"),
@@ -43,6 +44,14 @@ def merge_query(current: Mapping[str, object], changes: Mapping[str, object]) ->
 
 
 templates.env.filters["merge_query"] = merge_query
+
+
+def count_in_words(count: int) -> str:
+    """A count as the page's readers write it: ``1 711`` (narrow space) in French, ``1,711`` in English."""
+    return format_count(count, lang=current_language())
+
+
+templates.env.filters["nombre"] = count_in_words
 
 
 def render_page(request: Request, template: str, status_code: int = 200, **context: object) -> HTMLResponse:

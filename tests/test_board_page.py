@@ -45,10 +45,14 @@ def test_cross_border_pooling(client: TestClient) -> None:
 
 def test_filters_narrow_and_page_links_keep_them(client: TestClient) -> None:
     everything = client.get("/opportunites").text
-    total = int(re.search(r'id="nombre-opportunites">(\d+)<', everything).group(1))  # type: ignore[union-attr]
+    total = shown_count(everything)
     both = client.get("/opportunites", params={"type": ["affinite", "triangle"]}).text
-    narrowed = int(re.search(r'id="nombre-opportunites">(\d+)<', both).group(1))  # type: ignore[union-attr]
+    narrowed = shown_count(both)
     assert 20 < narrowed < total
+    # counts are written as readers of each language write them: 1 711 (narrow space) / 1,711
+    assert total > 999 and f'id="nombre-opportunites">{total // 1000}\u202f{total % 1000:03d}<' in everything
+    english = client.get("/opportunites", params={"lang": "en"}).text
+    assert f'id="nombre-opportunites">{total:,}</span> opportunities' in english
     assert {kind for kind, _ in kinds_and_pairs(both)} <= {"affinite", "triangle"}
     assert 'href="/opportunites?type=affinite&amp;type=triangle&amp;page=2"' in both
 
@@ -57,3 +61,9 @@ def test_bad_filters_are_refused(client: TestClient) -> None:
     assert client.get("/opportunites", params={"domaine": "inconnu"}).status_code == 422
     assert client.get("/opportunites", params={"type": "tout"}).status_code == 422
     assert client.get("/opportunites", params={"rayon": "-3"}).status_code == 422
+
+
+def shown_count(html: str) -> int:
+    """The board's count of opportunities as shown (« 1 711 », a narrow space between thousands)."""
+    shown = re.search(r'id="nombre-opportunites">([\d\u202f]+)<', html).group(1)  # type: ignore[union-attr]
+    return int(shown.replace("\u202f", ""))
