@@ -24,8 +24,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from maillage.graph._index.fingerprint import FINGERPRINT
-from maillage.graph.index import NetworkIndex, synergy_fingerprint
+from maillage.graph.index import NetworkIndex, known_fingerprint, synergy_fingerprint
 
 #: Bytes of compressed answers kept (256 MiB: every default answer of 25,000 actors, twice over).
 BUDGET_BYTES = 256 * 1024 * 1024
@@ -82,8 +81,8 @@ async def cached_json(
 
     A kept answer is served from the event loop without a thread: about 0.1 ms of work, where a thread hop
     per request cost more than the answer itself under 16 connections."""
-    fingerprint = index.derived.get(FINGERPRINT)
-    if not isinstance(fingerprint, str):
+    fingerprint = known_fingerprint(index)
+    if fingerprint is None:
         fingerprint = await run_in_threadpool(synergy_fingerprint, index)
     key = (fingerprint, *question)
     compressed = cache.get(key)

@@ -25,9 +25,11 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import Message, Receive, Scope, Send
 
 from maillage.api.asgi import HTTPMiddleware
+from maillage.viz.texts import SUPPORTED_LANGUAGES
 
-LANGUAGES: tuple[str, ...] = ("fr", "en")
-"""Languages of the pages; the first is the default and the source of every message."""
+LANGUAGES = SUPPORTED_LANGUAGES
+"""Languages of the pages (the visualisations' own): the first is the default and the source of every
+message."""
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 COOKIE = "maillage_langue"
 ONE_YEAR = 365 * 24 * 3600
@@ -114,12 +116,16 @@ def chosen_language(query_string: bytes, cookie_header: str) -> str:
 
 def asked_language(query_string: bytes) -> str | None:
     """The language of ``?lang=`` if it is one of the pages' languages."""
+    if b"lang=" not in query_string:  # every API request goes through here: no parsing for nothing
+        return None
     asked = parse_qs(query_string.decode("latin-1")).get("lang", [""])[-1]
     return asked if asked in LANGUAGES else None
 
 
 def remembered_language(cookie_header: str) -> str | None:
     """The language of the switch's cookie if it is one of the pages' languages."""
+    if COOKIE not in cookie_header:
+        return None
     cookies: SimpleCookie = SimpleCookie()
     try:
         cookies.load(cookie_header)

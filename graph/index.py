@@ -12,7 +12,7 @@ builders it puts together.
 from __future__ import annotations
 
 from maillage.graph._index.build import build_index
-from maillage.graph._index.fingerprint import synergy_fingerprint
+from maillage.graph._index.fingerprint import known_fingerprint, synergy_fingerprint
 from maillage.graph._index.records import (
     ActorKind,
     ActorRecord,
@@ -46,5 +46,6 @@ __all__ = [
     "UnknownActorError",
     "build_index",
     "iri_key",
+    "known_fingerprint",
     "synergy_fingerprint",
 ]

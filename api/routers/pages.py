@@ -314,7 +314,6 @@ def search_page(
             for a in shown
         ],
         count=len(found),
-        count_words=format_count(len(found), lang=lang),
         page=page,
         pages=pages,
     )

@@ -20,6 +20,12 @@ FREE_TEXT = frozenset({"description"})
 FINGERPRINT = "synergy-fingerprint"
 
 
+def known_fingerprint(index: NetworkIndex) -> str | None:
+    """`index`'s fingerprint if it was computed already (never computes: for a caller that must not wait)."""
+    found = index.derived.get(FINGERPRINT)
+    return found if isinstance(found, str) else None
+
+
 def synergy_fingerprint(index: NetworkIndex) -> str:
     """The digest of `index` for the synergy answers (computed once per index: 0.3 s at 25,000 actors).
 
@@ -29,9 +35,9 @@ def synergy_fingerprint(index: NetworkIndex) -> str:
     >>> synergy_fingerprint(empty) == synergy_fingerprint(build_index(OxigraphStore(None)))
     True
     """
-    found = index.derived.get(FINGERPRINT)
-    if isinstance(found, str):
-        return found
+    known = known_fingerprint(index)
+    if known is not None:
+        return known
     digest = hashlib.blake2b(digest_size=16)
     for records in (index.actors, index.projects):
         if records:
