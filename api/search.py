@@ -65,15 +65,29 @@ _texts_lock = threading.Lock()
 
 def search_texts(index: NetworkIndex) -> list[str]:
     """The folded name, description and commune of every actor of `index`, in its order: computed once per
-    index (0.65 s at 25,000 actors, where a search then takes milliseconds), kept for the latest index."""
+    index (0.65 s at 25,000 actors, where a search then takes milliseconds), kept for the latest index; for
+    an index patched from it (`patch_index`: same actors, some records replaced), only the replaced ones."""
     global _texts
     cached = _texts
     if cached is not None and cached[0] is index:
         return cached[1]
     with _texts_lock:
         if _texts is None or _texts[0] is not index:
-            _texts = (index, [fold(f"{a.label} {a.description} {a.commune_label}") for a in index.actors])
+            previous = _texts
+            if previous is not None and previous[0].position is index.position:  # a patched index
+                old = previous[0].actors
+                texts = [
+                    text if old[row] is actor else _text(actor)
+                    for row, (actor, text) in enumerate(zip(index.actors, previous[1], strict=True))
+                ]
+            else:
+                texts = [_text(actor) for actor in index.actors]
+            _texts = (index, texts)
         return _texts[1]
+
+
+def _text(actor: ActorRecord) -> str:
+    return fold(f"{actor.label} {actor.description} {actor.commune_label}")
 
 
 def matching_actors(index: NetworkIndex, query: ActorQuery) -> list[ActorRecord]:

@@ -2,17 +2,19 @@
 
 The API, the synergies, the overlaps and the network metrics answer from a `NetworkIndex`, never from
 SPARQL per request. The index is rebuilt when `Store.generation` moves on (measured against a patch:
-docs/decisions/20261128-index-rebuild.md).
+docs/decisions/20261128-index-rebuild.md), or patched when the commits since changed descriptions only
+(`patch_index`: docs/decisions/20261129-index-follows-light-writes.md).
 
 This module is the public face: import from here. The code lives in `maillage.graph._index`: `records`
 (what the index holds), `build` (`build_index`), `fingerprint` (`synergy_fingerprint`) and the readers and
-builders it puts together.
+builders it puts together, and `patch`.
 """
 
 from __future__ import annotations
 
 from maillage.graph._index.build import build_index
 from maillage.graph._index.fingerprint import known_fingerprint, synergy_fingerprint
+from maillage.graph._index.patch import patch_index
 from maillage.graph._index.records import (
     ActorKind,
     ActorRecord,
@@ -47,5 +49,6 @@ __all__ = [
     "build_index",
     "iri_key",
     "known_fingerprint",
+    "patch_index",
     "synergy_fingerprint",
 ]

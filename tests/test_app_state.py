@@ -24,8 +24,10 @@ ACTOR = URIRef("https://w3id.org/maillage/id/actor/atelier-bois")
 
 
 def write(store: Store, text: str) -> None:
+    """A write the analysis reads (a label: `build_index` reads every ``skos:prefLabel``), so that the index
+    is rebuilt, not patched."""
     with store.transaction() as tx:
-        tx.add((URIRef(f"https://w3id.org/maillage/id/note/{text}"), SKOS.note, Literal(text), GRAPH))
+        tx.add((URIRef(f"https://w3id.org/maillage/id/note/{text}"), SKOS.prefLabel, Literal(text), GRAPH))
 
 
 @pytest.fixture()

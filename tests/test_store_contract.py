@@ -85,6 +85,28 @@ def test_remove_pattern_and_generation(any_store: Store) -> None:
     assert any_store.generation == generation + 1
 
 
+def test_changes_since_are_told_only_by_a_store_that_sees_every_write(
+    any_store: Store, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    # The analysis index follows a commit from this list (`patch_index`). An embedded store sees every
+    # write; a Bolt server is shared with other processes, whose writes this one does not see: no list.
+    any_store.add_all(SAMPLE[:1])
+    generation = any_store.generation
+    with any_store.transaction() as tx:
+        assert tx.remove_pattern(A, None, None, G) == 1
+        tx.add(SAMPLE[3])
+    if isinstance(any_store, OxigraphStore):
+        assert any_store.changes_since(generation) == (generation + 1, [frozenset({(A, LABEL), (B, LABEL)})])
+        return
+    other = make_store("bolt", tmp_path, request)  # a second client, as another process would be
+    try:
+        other.add_all(SAMPLE[1:2])
+        assert any_store.generation == generation + 2  # the shared count sees the other client's write
+        assert any_store.changes_since(generation) is None and other.changes_since(generation) is None
+    finally:
+        other.close()
+
+
 def test_replace_subjects_counts_and_is_idempotent(any_store: Store) -> None:
     wanted = {A: {(A, LABEL, Literal("A"))}, B: {(B, LABEL, Literal("B"))}}
     assert any_store.replace_subjects(G, wanted) == {"created": 2, "updated": 0, "unchanged": 0}

@@ -150,4 +150,5 @@ def build_index(store: Store, *, network: URIRef | None = None) -> NetworkIndex:
         field_column=field_column,
         generation=generation,
         network=network,
+        read=frozenset(triples.read),
     )

@@ -32,12 +32,15 @@ class Triples:
         self._one: dict[str, dict[str, Raw]] = {}
         self._iris: dict[str, dict[str, tuple[str, ...]]] = {}
         self._terms: dict[str, URIRef] = {}
+        #: every predicate read so far (``rdf:type`` included): what a change must touch to matter
+        self.read: set[str] = set()
 
     def by_subject(self, predicate: str) -> dict[str, list[Raw]]:
         """subject → distinct objects (in store order) of one predicate, across all named graphs."""
         predicate = str(predicate)  # a URIRef key would not find a str one
         cached = self._cache.get(predicate)
         if cached is None:
+            self.read.add(predicate)
             cached = {}
             for subject, value, datatype, language in self._store.rows(URIRef(predicate)):
                 objects = cached.get(subject)
@@ -56,6 +59,7 @@ class Triples:
         participations, needs, offers) are not asked about, and skipping them saves the biggest read.
         """
         found: dict[str, set[str]] = {}
+        self.read.add(str(_RDF_TYPE))
         for klass in classes:
             for s, _p, _o, _g in self._store.quads(None, _RDF_TYPE, URIRef(klass), None):
                 subject = f"_:{s}" if isinstance(s, BNode) else str(s)

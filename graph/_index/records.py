@@ -138,6 +138,9 @@ class NetworkIndex:
     generation: int
     network: URIRef | None = None
     derived: dict[str, object] = field(default_factory=dict, repr=False)
+    #: The predicates the build read (``rdf:type`` included), or None when unknown: a commit touching none
+    #: of them, or only descriptions, is followed by `patch_index` instead of a rebuild.
+    read: frozenset[str] | None = field(default=None, repr=False)
 
     def actor(self, key: str) -> ActorRecord:
         """The actor with this key.

@@ -302,6 +302,8 @@ class BoltStore(Store):
             raise
 
     # -- the Store contract --------------------------------------------------------------------------
+    sole_writer = False  # other processes write to the same server
+
     @property  # type: ignore[override]
     def generation(self) -> int:
         """The shared count of commits, kept on the server: every process sees every other's writes."""
