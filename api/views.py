@@ -302,11 +302,28 @@ def network_picture(
     return nodes, edges, legend
 
 
-def ego_keys(index: NetworkIndex, key: str, *, depth: int) -> list[str]:
-    """The actor and everyone within `depth` collaboration steps."""
+def ego_keys(index: NetworkIndex, key: str, *, depth: int, limit: int | None = None) -> list[str]:
+    """The actor and everyone within `depth` collaboration steps, sorted by key; with `limit`, the actor and
+    the `limit` - 1 nearest (fewest steps, then the most shared projects and partnership, then key order).
+
+    >>> from maillage.graph.metrics.view import example_index
+    >>> index = example_index()  # bea and cole share a project and a partnership, ane and eve a project
+    >>> ego_keys(index, "bea", depth=1)
+    ['ane', 'bea', 'cole', 'eve']
+    >>> ego_keys(index, "bea", depth=1, limit=2), ego_keys(index, "bea", depth=1, limit=3)
+    (['bea', 'cole'], ['ane', 'bea', 'cole'])
+    """
     if key not in index.collaboration:
         return [key]
     reached = nx.single_source_shortest_path_length(index.collaboration, key, cutoff=depth)
+    if limit is not None and len(reached) > limit:
+        links = index.collaboration[key]
+
+        def nearness(other: str) -> tuple[int, int, str]:
+            link = links.get(other, {})
+            return (reached[other], -(len(link.get("projects", ())) + bool(link.get("partnership"))), other)
+
+        reached = dict.fromkeys(sorted(reached, key=nearness)[:limit])
     return sorted(reached)
 
 

@@ -134,6 +134,33 @@ def test_the_grouped_embed_in_english(client: TestClient) -> None:
     assert "lang=" not in node["url"]
 
 
+def test_a_large_neighbourhood_is_drawn_nearest_first_and_said_so(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Lur Berri has 15 partners at depth 1. Drawing at most 2 of them (3 actors): the two with two links
+    # (a project and a partnership, or two projects) first in key order — the Communauté de communes du
+    # Seignanx (two projects) and Berrerabili (reuse project and partnership) — then its synergies' actors.
+    from maillage.api.routers import pages
+
+    monkeypatch.setattr(pages, "ACTOR_PAGE_NEIGHBOURS", 3)
+    french = french_page(client, f"/actors/{DEMO}")
+    assert (
+        "Les 2 acteurs les plus proches sont dessinés, sur 15 dans ce voisinage : l'explorateur les montre tous."
+    ) in french
+    shown = {node["id"] for node in drawn(french, "ego")["nodes"]}
+    assert {DEMO, "cc-seignanx-dev-eco", "es-berrerabili-elkartea"} <= shown
+    # two links too, but after them in key order; one project only: not drawn (neither suggested)
+    assert "syndicat-dechets-sud-landes" not in shown and "labo-iker-ess" not in shown
+    assert len(shown) == 13  # the actor, its 2 nearest, its 10 synergies' actors (none among those 2)
+    english = client.get(f"/actors/{DEMO}?lang=en").text
+    assert (
+        "The 2 nearest actors are drawn, out of 15 in this neighbourhood: the explorer shows them all."
+        in english
+    )
+    monkeypatch.setattr(pages, "ACTOR_PAGE_NEIGHBOURS", 150)
+    assert "voisinage-partiel" not in french_page(client, f"/actors/{DEMO}")  # all 15 drawn: nothing to say
+
+
 def test_the_actor_page_in_english(client: TestClient) -> None:
     page = client.get(f"/actors/{DEMO}?lang=en").text
     assert "Work integration social enterprise · college “Social and solidarity economy”" in page
