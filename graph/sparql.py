@@ -333,19 +333,32 @@ class SparqlEndpoint:
     def _worker(self, audience: Audience) -> Worker:
         """The worker holding the current snapshot for this audience: started or replaced here if needed,
         or — when snapshots are slow — the previous one while a background thread takes the next."""
-        generation = self.store.generation
-        current = self._workers.get(audience)
-        if current is not None and current.alive and current.generation != generation:
-            slow = self._build_seconds.get(audience, 0.0) > self.stale_after
-            fresh_enough = audience.sees_private_persons or not self._privacy.became_private(current.private)
-            if slow and fresh_enough:
-                self._refresh_in_background(audience)
-                return current
+        current = self._servable(audience)
+        if current is not None:
+            return current
         with self._locks[audience]:
-            current = self._workers.get(audience)
-            if current is not None and current.alive and current.generation == generation:
+            # asked again once the lock is ours: queries that waited here behind the first snapshot (or a
+            # dead worker's replacement) must not each take another one because a write landed meanwhile
+            current = self._servable(audience)
+            if current is not None:
                 return current
-            return self._install(audience, self._start_worker(audience, apart=False))
+            slow = self._build_seconds.get(audience, 0.0) > self.stale_after
+            return self._install(audience, self._start_worker(audience, apart=slow))
+
+    def _servable(self, audience: Audience) -> Worker | None:
+        """The audience's worker if it may answer now: on the store's generation, or — its snapshots being
+        slow and nobody it shows having become private since — stale, a background thread taking the next."""
+        current = self._workers.get(audience)
+        if current is None or not current.alive:
+            return None
+        if current.generation == self.store.generation:
+            return current
+        slow = self._build_seconds.get(audience, 0.0) > self.stale_after
+        fresh_enough = audience.sees_private_persons or not self._privacy.became_private(current.private)
+        if slow and fresh_enough:
+            self._refresh_in_background(audience)
+            return current
+        return None
 
     def _start_worker(self, audience: Audience, *, apart: bool) -> Worker:
         """A worker on a snapshot taken now (`apart`: in a process of its own when the store allows)."""

@@ -209,6 +209,44 @@ def test_a_slow_snapshot_is_replaced_in_the_background_from_a_checkpoint(tmp_pat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["oxigraph"]  # the checkpoint is gone
 
 
+def test_queries_waiting_for_the_first_snapshot_do_not_each_take_one_after_a_write() -> None:
+    # At 25,000 actors the first snapshot takes minutes under load. Queries that arrived meanwhile waited
+    # for it, then — a write having landed — each took another one in turn, in the request path: minutes
+    # of stalled API. Now the second query is served the first snapshot (stale), and the next one is
+    # taken once, in the background.
+    from maillage.graph.stores.oxigraph import OxigraphStore
+
+    store = OxigraphStore(None)
+    endpoint = SparqlEndpoint(store, limits=SparqlLimits(timeout=10), stale_after=-1.0, rest_ratio=0.0)
+    taken_by: list[str] = []
+    start_worker = endpoint._start_worker
+    second: list[int] = []
+    waiting = threading.Thread(target=lambda: second.append(count_of(endpoint)))
+
+    def counted(audience: Audience, *, apart: bool) -> object:
+        taken_by.append(threading.current_thread().name)
+        worker = start_worker(audience, apart=apart)
+        if len(taken_by) == 1:  # the first snapshot is taken: a write lands, a second query comes and waits
+            store.add_all([(data_iri("actor", "a"), SKOS.prefLabel, Literal("A"), network_graph("n"))])
+            waiting.start()
+            time.sleep(0.5)
+        return worker
+
+    endpoint._start_worker = counted  # type: ignore[method-assign]
+    try:
+        assert count_of(endpoint) == 0  # the first snapshot was read before the write
+        waiting.join(30)
+        assert second == [0]  # the waiting query: the same snapshot, stale, not a second one of its own
+        deadline = time.monotonic() + 60
+        while count_of(endpoint) != 1:
+            assert time.monotonic() < deadline, "le nouvel instantané n'est jamais arrivé"
+            time.sleep(0.1)
+    finally:
+        endpoint.close()
+    request_threads = [name for name in taken_by if not name.startswith("maillage-sparql-")]
+    assert len(request_threads) == 1 and len(taken_by) >= 2  # one in a request, the next in the background
+
+
 def test_the_public_snapshot_is_never_served_stale_once_someone_withdraws_consent(tmp_path: Path) -> None:
     from maillage.graph.stores.oxigraph import OxigraphStore
 
