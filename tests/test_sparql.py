@@ -189,6 +189,14 @@ def count_of(endpoint: SparqlEndpoint) -> int:
     return int(json.loads(answer.body)["results"]["bindings"][0]["n"]["value"])
 
 
+def wait_for_count(endpoint: SparqlEndpoint, expected: int, seconds: float = 120) -> None:
+    """Query until the snapshot taken in the background counts `expected` quads."""
+    deadline = time.monotonic() + seconds
+    while count_of(endpoint) != expected:
+        assert time.monotonic() < deadline, "le nouvel instantané n'est jamais arrivé"
+        time.sleep(0.2)
+
+
 def test_a_slow_snapshot_is_replaced_in_the_background_from_a_checkpoint(tmp_path: Path) -> None:
     from maillage.graph.stores.oxigraph import OxigraphStore
 
@@ -200,10 +208,7 @@ def test_a_slow_snapshot_is_replaced_in_the_background_from_a_checkpoint(tmp_pat
         assert count_of(endpoint) == 0
         store.add_all([label])
         assert count_of(endpoint) == 0  # answered at once, from the previous snapshot
-        deadline = time.monotonic() + 120
-        while count_of(endpoint) != 1:
-            assert time.monotonic() < deadline, "le nouvel instantané n'est jamais arrivé"
-            time.sleep(0.2)
+        wait_for_count(endpoint, 1)
     finally:
         endpoint.close()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["oxigraph"]  # the checkpoint is gone
@@ -237,10 +242,7 @@ def test_queries_waiting_for_the_first_snapshot_do_not_each_take_one_after_a_wri
         assert count_of(endpoint) == 0  # the first snapshot was read before the write
         waiting.join(30)
         assert second == [0]  # the waiting query: the same snapshot, stale, not a second one of its own
-        deadline = time.monotonic() + 60
-        while count_of(endpoint) != 1:
-            assert time.monotonic() < deadline, "le nouvel instantané n'est jamais arrivé"
-            time.sleep(0.1)
+        wait_for_count(endpoint, 1)
     finally:
         endpoint.close()
     request_threads = [name for name in taken_by if not name.startswith("maillage-sparql-")]
