@@ -66,6 +66,33 @@ def test_a_journal_left_by_a_killed_process_is_applied_on_opening(tmp_path: Path
     assert not journal.exists() and not (tmp_path / "db.journal.tmp").exists()
 
 
+def test_a_kill_while_an_applied_journal_is_deleted_leaves_a_store_that_opens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The crash loop found it: killed while deleting the applied journal, the store was left with a
+    # journal holding removes.nq but not adds.nq, which every later opening tried, and failed, to apply.
+    # Now the applied journal is renamed away first; the kill is simulated inside the deletion, after
+    # its first file.
+    store = OxigraphStore(tmp_path / "db", journal_from=3)
+    store.add_all(quads(range(3)))
+    real_rmtree = oxigraph.shutil.rmtree
+
+    def killed_while_deleting(path: Path, ignore_errors: bool = False) -> None:
+        if Path(path).exists() and Path(path).name.startswith("db.journal"):
+            next(Path(path).iterdir()).unlink()
+            raise KeyboardInterrupt  # the process dies here
+        real_rmtree(path, ignore_errors=ignore_errors)
+
+    monkeypatch.setattr(oxigraph.shutil, "rmtree", killed_while_deleting)
+    with pytest.raises(KeyboardInterrupt):
+        store.add_all(quads(range(3, 8)))  # 5 quads: journaled, applied, then killed while deleted
+    monkeypatch.setattr(oxigraph.shutil, "rmtree", real_rmtree)
+    store.close()
+    reopened = OxigraphStore(tmp_path / "db")
+    assert set(reopened.quads()) == set(quads(range(8)))  # the commit was applied before the kill
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["db"]
+
+
 def test_a_journal_is_bulk_loaded_in_chunks_of_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # 7 adds in chunks of 2 lines: 4 calls of the bulk loader (2 + 2 + 2 + 1), every quad loaded once;
     # the labels hold a newline, escaped in N-Quads: still one quad a line.

@@ -110,6 +110,7 @@ class OxigraphStore(Store):
         self.generation = 0
         if self.path is not None:
             shutil.rmtree(self._journal.with_name(self._journal.name + ".tmp"), ignore_errors=True)
+            shutil.rmtree(self._applied_journal, ignore_errors=True)  # killed while deleting an applied one
             if self._journal.is_dir():  # a journaled commit was killed while applied: apply it again
                 self._apply_journal()
 
@@ -191,6 +192,11 @@ class OxigraphStore(Store):
         assert self.path is not None
         return self.path.with_name(self.path.name + ".journal")
 
+    @property
+    def _applied_journal(self) -> Path:
+        """Where an applied journal is moved, whole, before it is deleted (`_apply_journal`)."""
+        return self._journal.with_name(self._journal.name + ".done")
+
     def _commit_journaled(self, transaction: Transaction) -> None:
         """Commit a large transaction with bounded memory, atomically through a journal.
 
@@ -250,7 +256,12 @@ class OxigraphStore(Store):
                 f"Journal « {journal} » non appliqué ({error}) : "
                 "il le sera à la prochaine ouverture de la base"
             ) from error
-        shutil.rmtree(journal)
+        # Moved away in one rename, then deleted: a kill during the deletion of ``{path}.journal`` itself
+        # left it without its adds.nq, a journal no opening could apply again.
+        applied = self._applied_journal
+        shutil.rmtree(applied, ignore_errors=True)
+        os.replace(journal, applied)
+        shutil.rmtree(applied, ignore_errors=True)
 
     def backup(self, target: Path) -> None:
         """Copy the committed store into the new folder `target`, while it keeps serving (`graph.backup`).
@@ -352,7 +363,11 @@ class OxigraphStore(Store):
             raise
         with self.write_lock:
             self.close()
-            journals = [self._journal, self._journal.with_name(self._journal.name + ".tmp")]
+            journals = [
+                self._journal,
+                self._journal.with_name(self._journal.name + ".tmp"),
+                self._applied_journal,
+            ]
             try:
                 folders.swap_in(staging, self.path, leftovers=journals)
             except OSError as error:
