@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from maillage.api.answers import AnswerCache
 from maillage.api.explorer import explorer_picture, explorer_view
 from maillage.api.search import search_texts
+from maillage.api.views import carry_views
 from maillage.graph.index import NetworkIndex, build_index, patch_index, synergy_fingerprint
 from maillage.graph.privacy import PrivacyWatch
 from maillage.graph.stores.base import Store
@@ -119,6 +120,8 @@ class AppState:
                 return None
             patched = patch_index(current, self.store, *known) if known[0] != current.generation else current
             if patched is not None and patched is not current:
+                patched.derived["private-at-build"] = current.derived.get("private-at-build")
+                carry_views(current, patched)
                 with self._built:
                     if self._index is current:
                         self._index = patched

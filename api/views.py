@@ -192,6 +192,20 @@ def kept(index: NetworkIndex, key: tuple[object, ...], compute: Callable[[], T])
     return value
 
 
+def carry_views(old: NetworkIndex, new: NetworkIndex) -> None:
+    """Give `new`, an index patched from `old` (`patch_index`: other descriptions, the same graph), the
+    group colours and the kept subgraphs and layouts of `old` — drawn from the graph alone — but not its
+    other kept values (the network's JSON-LD holds descriptions)."""
+    if "group-colors" in old.derived:
+        new.derived["group-colors"] = old.derived["group-colors"]
+    with _layout_lock:
+        views = old.derived.get("explorer-layouts")
+        if isinstance(views, OrderedDict):
+            new.derived["explorer-layouts"] = OrderedDict(
+                (key, value) for key, value in views.items() if key[0] in ("graph", "layout")
+            )
+
+
 def collaboration_subgraph(
     index: NetworkIndex, keys: list[str], *, cross_border_only: bool = False
 ) -> nx.Graph:

@@ -46,7 +46,10 @@ def test_a_description_edit_patches_the_index_and_keeps_its_synergies(
     before = client.get(f"/api/actors/{DEMO}/synergies")
     assert before.status_code == 200
     assert client.get("/api/actors", params={"q": "zythologie"}).json()["data"] == []
+    assert client.get("/").status_code == 200  # the explorer: a subgraph, a layout, the network's JSON-LD
     first = app_state(client).index()
+    drawn = {key[0] for key in first.derived["explorer-layouts"]}
+    assert drawn == {"graph", "layout", "network-jsonld"}
     model = first.derived["synergies"]
 
     written = client.patch(
@@ -61,6 +64,9 @@ def test_a_description_edit_patches_the_index_and_keeps_its_synergies(
     assert patched.fields is first.fields and patched.needs is first.needs
     assert patched.collaboration is first.collaboration
     assert patched.derived["synergies"] is model
+    # the drawings are the graph's, kept; the JSON-LD holds descriptions: made again
+    assert {key[0] for key in patched.derived["explorer-layouts"]} == {"graph", "layout"}
+    assert patched.derived["private-at-build"] is first.derived["private-at-build"]
     assert patched.actor(DEMO).description == "Recyclerie solidaire, ateliers de zythologie le samedi"
     same_records(patched, store)
     # the search reads the new text (its folded texts follow the patch)

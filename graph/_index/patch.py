@@ -21,15 +21,11 @@ from maillage.graph._index.records import NetworkIndex, iri_key
 from maillage.graph._index.vocabulary import DCT
 from maillage.graph.stores.base import Store, Subject, raw_object
 
-#: The memos of `NetworkIndex.derived` that read no description, carried over to a patched index: the
-#: synergy model and its maxima, the synergy fingerprint, the network metrics, the overlaps' model, the
-#: explorer's colours and the privacy picture taken at build time. Texts (search, project check, text
-#: similarity) are computed again for the patched index.
-CARRIED = frozenset(
-    {"synergies", "synergy-fingerprint", "metrics", "overlaps", "group-colors", "private-at-build"}
-)
-#: Of the explorer's kept values (`maillage.api.views.kept`), those drawn from the graph alone.
-CARRIED_VIEWS = frozenset({"graph", "layout"})
+#: The memos of the graph layer in `NetworkIndex.derived` that read no description, carried over to a
+#: patched index: the synergy model and its maxima, the synergy fingerprint, the network metrics, the
+#: overlaps' model. Texts (project check, text similarity) are computed again for the patched index; the
+#: API carries its own memos (`maillage.api.state`).
+CARRIED = frozenset({"synergies", "synergy-fingerprint", "metrics", "overlaps"})
 
 #: The classes of the bookkeeping nodes every edit writes (`maillage.ingest.edit`: its activity, its
 #: agent). The analysis reads types and labels, but of actors, projects, concepts and territories only.
@@ -94,7 +90,11 @@ def patch_index(
                 projects = list(projects)
             projects[row] = dataclasses.replace(projects[row], description=_description(store, subject))
     return dataclasses.replace(
-        index, actors=actors, projects=projects, generation=generation, derived=_carried(index.derived)
+        index,
+        actors=actors,
+        projects=projects,
+        generation=generation,
+        derived={key: value for key, value in index.derived.items() if key in CARRIED},
     )
 
 
@@ -110,14 +110,3 @@ def _description(store: Store, subject: Subject) -> str:
     # as `build_index` reads it: the French text, else the one without language, else any (smallest first)
     objects = {raw_object(o) for _s, _p, o, _g in store.quads(subject, DCT.description, None, None)}
     return pick_label(literals_by_language(objects), "fr") or ""
-
-
-def _carried(derived: dict[str, object]) -> dict[str, object]:
-    carried = {key: value for key, value in derived.items() if key in CARRIED}
-    views = derived.get("explorer-layouts")
-    if isinstance(views, dict):
-        kept = type(views)(
-            (k, v) for k, v in views.items() if isinstance(k, tuple) and k[:1] and k[0] in CARRIED_VIEWS
-        )
-        carried["explorer-layouts"] = kept
-    return carried
