@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from maillage.api.answers import AnswerCache
 from maillage.api.explorer import explorer_picture, explorer_view
+from maillage.api.memory import release_soon
 from maillage.api.search import search_texts
 from maillage.api.views import carry_views
 from maillage.graph.index import NetworkIndex, build_index, patch_index, synergy_fingerprint
@@ -126,6 +127,7 @@ class AppState:
                     if self._index is current:
                         self._index = patched
                         self._built.notify_all()
+                release_soon()
             return patched
 
     def _covers(self, generation: int) -> bool:
@@ -164,6 +166,7 @@ class AppState:
             self._built.notify_all()
         if self._build_seconds > self.stale_after:
             settle_memory()
+        release_soon()
 
     def _rebuild_in_background(self) -> None:
         with self._built:
