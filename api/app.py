@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from pathlib import Path
 
 import swagger_ui
@@ -40,10 +42,13 @@ from maillage.api.routers import (
 )
 from maillage.api.session import CSRFMiddleware
 from maillage.api.state import AppState
+from maillage.graph.privacy import Audience
 from maillage.graph.sparql import SparqlEndpoint, SparqlLimits
 from maillage.graph.stores.base import Store
 from maillage.graph.tokens import TokenStore
 from maillage.viz.network import static_dir
+
+log = logging.getLogger("maillage.api")
 
 DESCRIPTION = """Maillage : le graphe de connaissances d'un réseau de coopération territoriale.
 
@@ -69,6 +74,23 @@ DOCS_PAGE = """<!doctype html>
 </body>
 </html>
 """
+
+
+def warm_up(app: FastAPI) -> tuple[threading.Thread, threading.Thread]:
+    """Start, in the background, what the first requests to a server just started would otherwise wait
+    for: the analysis index, and the public SPARQL snapshot (`SparqlEndpoint.prepare`); the two threads.
+    `maillage serve` calls it; requests arriving meanwhile wait for the same work, no longer."""
+
+    def build() -> None:
+        try:
+            app.state.maillage.index()
+        except Exception:  # the first request builds it and reports the error
+            log.exception("Construction de l'index d'analyse au démarrage en échec")
+
+    snapshot = app.state.sparql.prepare(Audience.PUBLIC)
+    index = threading.Thread(target=build, name="maillage-index-first", daemon=True)
+    index.start()
+    return index, snapshot
 
 
 def create_app(

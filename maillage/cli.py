@@ -139,13 +139,15 @@ def serve(
     """Servir l'interface web et l'API."""
     import uvicorn
 
-    from maillage.api.app import create_app
+    from maillage.api.app import create_app, warm_up
 
     settings = get_settings()
     store = open_store(settings)
     try:
+        application = create_app(store, tokens=open_tokens(settings), sparql_limits=get_sparql_limits())
+        warm_up(application)
         uvicorn.run(
-            create_app(store, tokens=open_tokens(settings), sparql_limits=get_sparql_limits()),
+            application,
             host=host or settings.host,
             port=port or settings.port,
             log_level="info",

@@ -249,6 +249,36 @@ def test_queries_waiting_for_the_first_snapshot_do_not_each_take_one_after_a_wri
     assert len(request_threads) == 1 and len(taken_by) >= 2  # one in a request, the next in the background
 
 
+def test_a_started_server_takes_the_first_public_snapshot_apart_before_any_query(tmp_path: Path) -> None:
+    # At 25,000 actors the first public snapshot took a minute under load, written in the API process by
+    # the first query while every other waited: `maillage serve` now starts it (and the index) at once.
+    from maillage.api.app import warm_up
+    from maillage.graph.stores.oxigraph import OxigraphStore
+
+    store = OxigraphStore(tmp_path / "oxigraph")
+    store.add_all([(data_iri("actor", "a"), SKOS.prefLabel, Literal("A"), network_graph("n"))])
+    app = create_app(store, sparql_limits=SparqlLimits(timeout=10))
+    endpoint: SparqlEndpoint = app.state.sparql
+    taken: list[tuple[str, bool]] = []
+    start_worker = endpoint._start_worker
+
+    def recorded(audience: Audience, *, apart: bool) -> object:
+        taken.append((audience.name, apart))
+        return start_worker(audience, apart=apart)
+
+    endpoint._start_worker = recorded  # type: ignore[method-assign]
+    try:
+        for thread in warm_up(app):
+            thread.join(60)
+        assert taken == [("PUBLIC", True)]  # taken once, in a process of its own
+        assert app.state.maillage.current_index() is not None  # the index was built too
+        assert count_of(endpoint) == 1
+        assert taken == [("PUBLIC", True)]  # the first query used it: no snapshot of its own
+    finally:
+        endpoint.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["oxigraph"]  # the checkpoint is gone
+
+
 def test_the_public_snapshot_is_never_served_stale_once_someone_withdraws_consent(tmp_path: Path) -> None:
     from maillage.graph.stores.oxigraph import OxigraphStore
 
