@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import XSD
+from rdflib.namespace import RDF, XSD
 
 from maillage.graph.stores.base import RDF_LANGSTRING, XSD_STRING, Store, StoreError
 from maillage.graph.stores.oxigraph import OxigraphStore
@@ -187,6 +187,18 @@ def test_rows_of_a_store_agree_with_the_default_built_on_quads(any_store: Store)
             assert sorted(any_store.rows(predicate, graph=graph)) == sorted(
                 Store.rows(any_store, predicate, graph=graph)
             )
+
+
+def test_instances_are_the_subjects_of_a_class_in_every_graph(any_store: Store) -> None:
+    # A typed C in G and again in H (twice: one per quad), a blank node typed C, B typed D only.
+    klass, other, node = URIRef("urn:C"), URIRef("urn:D"), BNode("n1")
+    typed = [(A, klass, G), (A, klass, H), (node, klass, G), (B, other, G)]
+    any_store.add_all([(s, RDF.type, o, g) for s, o, g in typed])
+    found = sorted(any_store.instances(klass))
+    assert len(found) == 3 and found[1:] == [str(A), str(A)] and found[0].startswith("_:")
+    assert list(any_store.instances(other)) == [str(B)]
+    assert list(any_store.instances(URIRef("urn:nothing"))) == []
+    assert sorted(Store.instances(any_store, klass)) == found  # the override agrees with the default
 
 
 # Values that would break a query built by pasting text: quotes, backslashes, backticks, braces, Cypher

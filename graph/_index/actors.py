@@ -129,7 +129,7 @@ def build_projects(
             if key not in team or (role is not None and (current is None or role < current)):
                 team[key] = role
 
-    networks = triples.one(MAI.network)
+    networks = triples.one(MAI.network) if network is not None else {}
     fields = triples.iris(MAI.field)
     statuses = triples.one(MAI.status)
     starts = triples.one(SCHEMA.startDate)

@@ -24,9 +24,11 @@ from maillage.graph._index.vocabulary import (
     ORG,
     SKOS,
 )
+from maillage.graph.collector import paused_collector
 from maillage.graph.stores.base import Store
 
 
+@paused_collector()  # its rows all live until the index is made: no collection while they are read
 def build_index(store: Store, *, network: URIRef | None = None) -> NetworkIndex:
     """Build the analysis index of a store (or of one network of it) in one pass over the quads.
 
@@ -93,8 +95,9 @@ def build_index(store: Store, *, network: URIRef | None = None) -> NetworkIndex:
 
     # Memberships decide which actors belong to `network`, and give college and role.
     member_of = triples.one(ORG.member)
-    organisation_of = triples.one(ORG.organization)
     wanted = str(network) if network is not None else None
+    # read only for one network: a predicate not read is one a write may change without a rebuild
+    organisation_of = triples.one(ORG.organization) if wanted is not None else {}
     memberships_by_actor: dict[str, list[str]] = defaultdict(list)
     for membership, actor in member_of.items():
         if wanted is None or as_iri(organisation_of.get(membership)) == wanted:

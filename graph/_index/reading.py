@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 import numpy as np
-from rdflib.term import BNode, URIRef
+from rdflib.term import URIRef
 
 from maillage.graph.stores.base import Store
 
@@ -61,9 +61,9 @@ class Triples:
         found: dict[str, set[str]] = {}
         self.read.add(str(_RDF_TYPE))
         for klass in classes:
-            for s, _p, _o, _g in self._store.quads(None, _RDF_TYPE, URIRef(klass), None):
-                subject = f"_:{s}" if isinstance(s, BNode) else str(s)
-                found.setdefault(subject, set()).add(str(klass))
+            name = str(klass)
+            for subject in self._store.instances(URIRef(klass)):
+                found.setdefault(subject, set()).add(name)
         return found
 
     def one(self, predicate: str) -> dict[str, Raw]:

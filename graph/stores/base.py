@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
 
+from rdflib.namespace import RDF
 from rdflib.term import BNode, Literal, URIRef
 
 if TYPE_CHECKING:
@@ -203,6 +204,21 @@ class Store(abc.ABC):
         for s, _p, o, _g in self.quads(None, predicate, None, graph):
             subject = f"_:{s}" if isinstance(s, BNode) else str(s)
             yield (subject, *raw_object(o))
+
+    def instances(self, klass: URIRef) -> Iterator[str]:
+        """The subjects typed `klass` (``rdf:type``) across all named graphs, as plain strings (``_:label``
+        for a blank node); one per quad, so a subject typed in two graphs comes twice.
+
+        The analysis index's read of its classes; a store overrides it when it can read faster.
+
+        >>> from maillage.graph.stores.oxigraph import OxigraphStore
+        >>> store = OxigraphStore(None)
+        >>> store.add_all([(URIRef("urn:a"), RDF.type, URIRef("urn:C"), URIRef("urn:g"))])
+        >>> list(Store.instances(store, URIRef("urn:C")))
+        ['urn:a']
+        """
+        for s, _p, _o, _g in self.quads(None, RDF.type, klass, None):
+            yield f"_:{s}" if isinstance(s, BNode) else str(s)
 
     def value(self, subject: Subject, predicate: URIRef, *, graph: URIRef | None = None) -> Object | None:
         """One object of (subject, predicate), or None."""
