@@ -166,7 +166,9 @@ def test_the_actor_page_in_english(client: TestClient) -> None:
     assert "Work integration social enterprise · college “Social and solidarity economy”" in page
     assert "<h2>Fields</h2><ul><li>Work integration</li><li>Reuse and circular economy</li></ul>" in page
     assert "<h2>Looks for</h2>" in page and "<li>Van</li>" in page  # besoins.csv: vehicule-utilitaire
-    assert "<li>Réseau de réemploi Adour-Bidassoa (Lead partner)</li>" in page  # participations.csv: porteur
+    assert (  # participations.csv: porteur
+        '<li><a href="/projets/reemploi-collecte-mutualisee">Réseau de réemploi Adour-Bidassoa</a> (Lead partner)</li>'
+    ) in page
     assert "<h2>Suggested synergies</h2>" in page
     assert (
         "<li>“Ressourcerie Lur Berri” needs “Van”; “Transports Adour Océan” offers “Van” "

@@ -106,3 +106,72 @@ def test_an_unknown_project_is_a_404_page(client: TestClient) -> None:
     answer = client.get("/projets/nulle-part", headers={"Accept": "text/html"})
     assert answer.status_code == 404 and "Projet inconnu : « nulle-part »" in answer.text
     assert answer.headers["content-type"].startswith("text/html")
+
+
+NEWEST_FIRST = [  # projets.csv, date_debut descending; cuisine-partagee-sukalde has none and comes last
+    *("groupement-employeurs-ekin-lana", "routes-solidaires-garazi-baztan", "etxe-berri-habitat"),
+    *("etude-impact-ptce", "legumerie-baratze", "eguzki-seignanx", "renov-solidaire"),
+    *("hiru-hizkuntza-formation", "tiers-lieu-gare-aux-idees", "konekta-ateliers-numeriques"),
+    *("plateforme-materiaux-egurra", "fonds-elkar-diru", "mugaz-gaindi-cooperation"),
+    *("plateforme-mobilite-mugi", "reemploi-collecte-mutualisee", "couveuse-haziak"),
+    *("achats-responsables-clauses-sociales", "cuisine-partagee-sukalde"),
+]
+
+
+def test_the_list_is_paged_and_a_filter_goes_back_to_the_first_page(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from maillage.api.routers import pages_projects
+
+    monkeypatch.setattr(pages_projects, "PROJECTS_PAGE_SIZE", 5)  # 18 projects: pages of 5, 5, 5 and 3
+    assert listed(client.get("/projets").text) == NEWEST_FIRST[:5]
+    html = client.get("/projets", params={"page": 2}).text
+    assert listed(html) == NEWEST_FIRST[5:10] and "page 2 / 4" in html
+    assert '<ol class="resultats__liste projets" start="6">' in html  # numbered on from page 1
+    assert 'href="/projets?page=1" rel="prev"' in html and 'href="/projets?page=3" rel="next"' in html
+    assert '<span id="nombre-projets">18</span> projets sur 18' in html  # the count is of them all
+    assert 'href="/projets?statut=termine">' in html  # a filter chosen from page 2 starts at page 1
+    last = client.get("/projets", params={"page": 4}).text
+    assert listed(last) == NEWEST_FIRST[15:] and 'rel="next"' not in last
+    assert listed(client.get("/projets", params={"page": 5}).text) == []
+
+
+def test_the_projects_of_one_participant_newest_first(client: TestClient) -> None:
+    # participations.csv: cc-seignanx-dev-eco takes part in seven projects
+    html = client.get("/projets", params={"acteur": "cc-seignanx-dev-eco"}).text
+    assert listed(html) == [
+        *("etude-impact-ptce", "eguzki-seignanx", "plateforme-materiaux-egurra", "mugaz-gaindi-cooperation"),
+        *("couveuse-haziak", "achats-responsables-clauses-sociales", "cuisine-partagee-sukalde"),
+    ]
+    assert '<span id="nombre-projets">7</span> projets sur 18' in html
+    assert 'href="/projets?statut=termine&amp;acteur=cc-seignanx-dev-eco">' in html  # the filters combine
+    assert '<a href="/projets" title="Retirer ce filtre">✕ ' in html
+    # projets.csv, statut « termine »: three of the seven
+    ended = client.get("/projets", params={"acteur": "cc-seignanx-dev-eco", "statut": "termine"}).text
+    assert listed(ended) == [
+        "etude-impact-ptce",
+        "mugaz-gaindi-cooperation",
+        "achats-responsables-clauses-sociales",
+    ]
+
+
+def test_a_person_without_consent_has_no_public_list_of_projects(client: TestClient) -> None:
+    # hab-jean-baptiste-dufau finances eguzki-seignanx but gave no public consent: unknown to the public
+    answer = client.get(
+        "/projets", params={"acteur": "hab-jean-baptiste-dufau"}, headers={"Accept": "text/html"}
+    )
+    assert answer.status_code == 404 and "Dufau" not in answer.text
+
+
+def test_the_actor_page_lists_the_newest_projects_and_links_to_them_all(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from maillage.api.routers import pages
+
+    html = client.get("/actors/cc-seignanx-dev-eco").text
+    assert '<a href="/projets/etude-impact-ptce">' in html and "Voir ses" not in html  # 7: all shown
+    monkeypatch.setattr(pages, "ACTOR_PAGE_PROJECTS", 3)
+    html = client.get("/actors/cc-seignanx-dev-eco").text
+    shown = re.findall(r'<li><a href="/projets/([\w-]+)">', html)
+    assert shown == ["etude-impact-ptce", "eguzki-seignanx", "plateforme-materiaux-egurra"]
+    assert '<a href="/projets?acteur=cc-seignanx-dev-eco">Voir ses 7 projets</a>' in html

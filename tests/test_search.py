@@ -76,3 +76,13 @@ def test_resource_filters_and_facet_counts(sample_store: Store) -> None:
     assert sum(counted["college"].values()) == 13  # every Spanish partner has a college
     offers = matching_actors(index, ActorQuery(offers="mediation-insertion"))
     assert all(any("mediation-insertion" in str(r) for r in a.offers) for a in offers) and offers
+
+
+def test_the_results_are_paged_thirty_at_a_time_and_numbered_on(client: TestClient) -> None:
+    # 77 public actors in acteurs.csv (79, less the two persons without consent): pages of 30, 30 and 17
+    first, last = client.get("/recherche").text, client.get("/recherche", params={"page": 3}).text
+    assert '<span id="nombre-resultats">77</span>' in first and "page 1 / 3" in first
+    assert len(result_ids(first)) == 30 and '<ol class="resultats__liste" start="1">' in first
+    assert len(result_ids(last)) == 17 and '<ol class="resultats__liste" start="61">' in last
+    assert 'href="/recherche?page=2" rel="prev"' in last and 'rel="next"' not in last
+    assert not set(result_ids(first)) & set(result_ids(last))

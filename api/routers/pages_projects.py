@@ -11,10 +11,12 @@ from fastapi.responses import HTMLResponse
 from rdflib import URIRef
 from rdflib.namespace import SKOS
 
+from maillage.api.auth import CallerDep
 from maillage.api.deps import IndexDep, StateDep
 from maillage.api.errors import APIError
 from maillage.api.i18n import N_, current_language, translate
 from maillage.api.present import label
+from maillage.api.routers.pages import page_actor
 from maillage.api.search import narrower_closure
 from maillage.api.templating import render_page
 from maillage.graph.export import project_jsonld
@@ -77,19 +79,31 @@ def _summary(index: NetworkIndex, store: Store, project: ProjectRecord, lang: st
     }
 
 
+#: Projects listed per page of the list. The 25,000-actor network has 6,250: listed on one page, with the
+#: territories of each read from the store, that page weighed 2.7 MB and took 1.2–2.1 s.
+PROJECTS_PAGE_SIZE = 30
+
+
 @router.get("/projets", response_class=HTMLResponse)
 def projects_page(
     request: Request,
     index: IndexDep,
     state: StateDep,
+    caller: CallerDep,
     statut: Annotated[str | None, Query(max_length=100)] = None,
     domaine: Annotated[str | None, Query(max_length=100)] = None,
+    acteur: Annotated[str | None, Query(max_length=200)] = None,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> HTMLResponse:
-    """Every common project of the network, newest first; a status or a field (sub-fields included)
-    narrows the list, and each choice shows how many projects it would keep. Labels in the page's
-    language."""
+    """Every common project of the network, newest first, `PROJECTS_PAGE_SIZE` a page; a status, a field
+    (sub-fields included) or a participant narrows the list, and each choice shows how many projects it
+    would keep. Labels in the page's language. A participant the caller may not see is a 404, as their
+    page is (`page_actor`)."""
     lang = current_language()
     projects = list(index.projects)
+    participant = page_actor(index, acteur, caller) if acteur else None
+    if participant is not None:
+        projects = [p for p in projects if any(key == participant.key for key, _role in p.participants)]
     if domaine:
         fields = narrower_closure(index, domaine, "field")
         projects = [p for p in projects if fields.intersection(p.fields)]
@@ -98,13 +112,21 @@ def projects_page(
         projects = [p for p in projects if p.status is not None and key_of(str(p.status)) == statut]
     field_counts = Counter(f for p in projects for f in set(p.fields))
     projects.sort(key=lambda p: (p.start.isoformat() if p.start else "", p.key), reverse=True)
+    pages = max(1, -(-len(projects) // PROJECTS_PAGE_SIZE))
+    shown = projects[(page - 1) * PROJECTS_PAGE_SIZE : page * PROJECTS_PAGE_SIZE]
     return render_page(
         request,
         "projects.html",
-        projects=[_summary(index, state.store, p, lang) for p in projects],
+        projects=[_summary(index, state.store, p, lang) for p in shown],
+        count=len(projects),
         total=len(index.projects),
+        page=page,
+        pages=pages,
+        first=(page - 1) * PROJECTS_PAGE_SIZE + 1,  # the list's numbering goes on from the previous page
         statut=statut or "",
         domaine=domaine or "",
+        acteur=participant.key if participant is not None else "",
+        acteur_label=participant.label if participant is not None else "",
         domaine_label=_field_label(index, domaine, lang) if domaine else "",
         statuses=sorted(
             ((key_of(str(s)), label(index, s, lang), n) for s, n in statuses.items()),
