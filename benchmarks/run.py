@@ -267,9 +267,7 @@ def phase_one_actor(ctx: Context) -> None:
                 f"{milliseconds(base[key])} (a)",
                 ratio(maillage[key], base[key]),
                 "≤ 10× and ≤ 5 ms at 25,000" if name == "median" else "(p99 reported)",
-                (verdict(ok) if ctx.region else verdict(maillage[key] <= 10 * base[key]))
-                if name == "median"
-                else "—",
+                verdict(ok) if name == "median" and ctx.region else "—",  # the target is stated at 25,000
             )
         ctx.agreement.append(f"(a) combined: {len(keys) - len(mismatches)}/{len(keys)} actors same top 10")
         if mismatches:
