@@ -15,9 +15,11 @@ every audience.
 from __future__ import annotations
 
 import gzip
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from typing import Any
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -101,9 +103,27 @@ def _compute_and_keep(
     cache: AnswerCache, key: Hashable, compute: Callable[[], BaseModel]
 ) -> tuple[bytes, bytes]:
     body = compute().model_dump_json().encode()
+    return body, _keep(cache, key, body)
+
+
+def _keep(cache: AnswerCache, key: Hashable, body: bytes) -> bytes:
     compressed = gzip.compress(body, compresslevel=LEVEL, mtime=0)
     cache.put(key, compressed)
-    return body, compressed
+    return compressed
+
+
+def kept_data(
+    cache: AnswerCache, index: NetworkIndex, question: tuple[Hashable, ...], compute: Callable[[], Any]
+) -> Any:
+    """As `cached_json`, for a page: the JSON data (`compute()`'s value, made of dicts, lists and scalars)
+    answering `question` on `index`, from `cache` or computed and kept. Blocking: call it from a thread."""
+    key = (synergy_fingerprint(index), *question)
+    compressed = cache.get(key)
+    if compressed is not None:
+        return json.loads(gzip.decompress(compressed))
+    data = compute()
+    _keep(cache, key, json.dumps(data, ensure_ascii=False).encode())
+    return data
 
 
 def accepts_gzip(header: str) -> bool:

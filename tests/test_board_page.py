@@ -67,3 +67,44 @@ def shown_count(html: str) -> int:
     """The board's count of opportunities as shown (« 1 711 », a narrow space between thousands)."""
     shown = re.search(r'id="nombre-opportunites">([\d\u202f]+)<', html).group(1)  # type: ignore[union-attr]
     return int(shown.replace("\u202f", ""))
+
+
+def test_ten_pages_are_ranked_at_once_and_kept_until_the_synergies_change(
+    sample_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A ranking scans every pair of actors (16 s at 25,000): the board ranks ten pages of 20 at once and
+    # keeps them under the index's synergy fingerprint; page 11 is the next block of ten.
+    from rdflib import Literal
+    from rdflib.namespace import DCTERMS
+
+    from maillage.api.routers import pages_board
+    from maillage.graph.stores.oxigraph import OxigraphStore
+    from maillage.ontology.iri import concept_iri, data_iri, network_graph
+    from maillage.ontology.vocab import MAI
+
+    store = OxigraphStore(None)
+    store.add_all(sample_store.quads())
+    client = TestClient(create_app(store))
+    asked: list[tuple[int, int]] = []
+    ranking = pages_board.network_synergies
+
+    def counted(*args: object, **kwargs: object) -> object:
+        asked.append((int(kwargs["limit"]), int(kwargs["offset"])))  # type: ignore[call-overload]
+        return ranking(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pages_board, "network_synergies", counted)
+    first = kinds_and_pairs(client.get("/opportunites").text)
+    second = kinds_and_pairs(client.get("/opportunites", params={"page": 2}).text)
+    assert asked == [(200, 0)] and len(first) == len(second) == 20 and first != second
+    assert kinds_and_pairs(client.get("/opportunites").text) == first and asked == [(200, 0)]
+    client.get("/opportunites", params={"page": 11})
+    assert asked == [(200, 0), (200, 200)]
+    actor, graph = data_iri("actor", "ressourcerie-lur-berri"), network_graph("ptce-sud-aquitain")
+    with store.transaction() as tx:  # a description: the synergies read none, the pages stay kept
+        tx.add((actor, DCTERMS.description, Literal("Une autre description", lang="fr"), graph))
+    client.get("/opportunites")
+    assert len(asked) == 2
+    with store.transaction() as tx:  # a need it did not have (besoins.csv): the ranking is made again
+        tx.add((actor, MAI.needs, concept_iri("resource", "juridique"), graph))
+    client.get("/opportunites")
+    assert asked[-1] == (200, 0) and len(asked) == 3

@@ -6,12 +6,13 @@ its reasons; filters by kind, field, resource, radius and the border; a GET form
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from maillage.api.deps import IndexDep
+from maillage.api.answers import kept_data
+from maillage.api.deps import IndexDep, StateDep
 from maillage.api.i18n import N_, _, current_language
 from maillage.api.present import synergy_item
 from maillage.api.routers.pages_check import concept_choices
@@ -23,6 +24,11 @@ router = APIRouter(tags=["pages"], include_in_schema=False)
 
 BOARD_PAGE_SIZE = 20
 """Opportunities shown per page of the board."""
+
+BOARD_KEPT = 10 * BOARD_PAGE_SIZE
+"""Opportunities ranked at once and kept (`kept_data`, until a write changes what the synergies read): ten
+pages. A ranking is a scan of every pair of actors — 16 s at 25,000 actors, where the board computed it
+again for every page shown, the next page as the same view asked again; now once per ten pages."""
 
 KIND_NAMES = {
     "complementarite": N_("Besoin ↔ offre"),
@@ -39,6 +45,7 @@ BoardKind = Literal["complementarite", "mutualisation", "affinite", "triangle"]
 def board_page(
     request: Request,
     index: IndexDep,
+    state: StateDep,
     type: Annotated[list[BoardKind], Query(max_length=4)] = [],  # noqa: A002, B006 - the page's word
     domaine: Annotated[str | None, Query(max_length=100)] = None,
     ressource: Annotated[str | None, Query(max_length=100)] = None,
@@ -51,18 +58,30 @@ def board_page(
     their sentences and labels in the page's language."""
     lang = current_language()
     kinds = tuple(k for k in KINDS if k in type) or KINDS
-    with filter_errors():
-        items = network_synergies(
-            index,
-            kinds=kinds,
-            limit=BOARD_PAGE_SIZE,
-            offset=(page - 1) * BOARD_PAGE_SIZE,
-            field=domaine or None,
-            resource=ressource or None,
-            radius_km=rayon,
-            cross_border_only=transfrontalier,
-            exclude_linked=nouveaux,
-        )
+    first = (page - 1) * BOARD_PAGE_SIZE
+    block = first // BOARD_KEPT  # the block of BOARD_KEPT items this page is in
+
+    def ranked() -> dict[str, Any]:
+        with filter_errors():
+            items = network_synergies(
+                index,
+                kinds=kinds,
+                limit=BOARD_KEPT,
+                offset=block * BOARD_KEPT,
+                field=domaine or None,
+                resource=ressource or None,
+                radius_km=rayon,
+                cross_border_only=transfrontalier,
+                exclude_linked=nouveaux,
+            )
+        return {
+            "total": items.total,
+            "items": [synergy_item(index, item, lang).model_dump(mode="json") for item in items],
+        }
+
+    question = ("board", kinds, domaine, ressource, rayon, transfrontalier, nouveaux, lang, block)
+    kept = kept_data(state.answers, index, question, ranked)
+    start = first - block * BOARD_KEPT
     chosen: dict[str, object] = {
         "type": list(type),
         "domaine": domaine,
@@ -74,10 +93,10 @@ def board_page(
     return render_page(
         request,
         "board.html",
-        items=[synergy_item(index, item, lang) for item in items],
-        total=items.total,
+        items=kept["items"][start : start + BOARD_PAGE_SIZE],
+        total=kept["total"],
         page=page,
-        pages=max(1, -(-items.total // BOARD_PAGE_SIZE)),
+        pages=max(1, -(-kept["total"] // BOARD_PAGE_SIZE)),
         chosen={k: v for k, v in chosen.items() if v},
         kinds={key: _(name) for key, name in KIND_NAMES.items()},
         fields=concept_choices(index, "field", lang=lang),
