@@ -337,6 +337,9 @@ def test_network_synergies_rank_every_kind_together() -> None:
     assert [s.target for s in network_synergies(DISTANCE, kinds=["complementarite"], limit=1)] == [
         "tiers-lieu"
     ]
+    # affinity is not modulated: its distances are measured for the pairs kept only, the same ones
+    distances = [s.distance_km for s in ranked]
+    assert distances[:4] == [pytest.approx(D_TIERS), pytest.approx(D_TIERS)] + [pytest.approx(D_GARRAIO)] * 2
 
 
 # --- affinity excludes pairs already linked --------------------------------------------------------
