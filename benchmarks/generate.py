@@ -572,4 +572,6 @@ def generate_network(
     summary = GeneratedNetwork(n_actors, seed, "", "", reference_quads=len(store) - before)
     for batch in network_nquads(n_actors, seed=seed, summary=summary):
         write_nquads(store, batch)
+    if isinstance(store, OxigraphStore) and store.path is not None:
+        store.settle()  # flushed and compacted, as a large import leaves it (`OxigraphStore._apply_journal`)
     return summary

@@ -114,16 +114,20 @@ def open_store(args: argparse.Namespace) -> tuple[OxigraphStore, GeneratedNetwor
         recorded = json.loads(marker.read_text("utf-8"))
         summary = GeneratedNetwork(**{k: v for k, v in recorded["summary"].items()})
         print(f"Store en cache : {folder}")
-        return OxigraphStore(folder / "oxigraph"), summary, {**recorded["generation"], "cached": True}
+        store = OxigraphStore(folder / "oxigraph")
+        if not recorded.get("settled"):  # cached before the generator compacted its store as imports do
+            store.settle()
+            marker.write_text(json.dumps({**recorded, "settled": True}, indent=2), "utf-8")
+        return store, summary, {**recorded["generation"], "cached": True}
     if folder.exists():
         shutil.rmtree(folder)
     store = OxigraphStore(folder / "oxigraph")
     print(f"Génération de {args.size} acteurs (graine {args.seed}) dans {folder} …")
     with peak_memory() as memory:
         elapsed, summary = timed(lambda: generate_network(store, args.size, seed=args.seed))
-    store.oxigraph.flush()
     generation = {"seconds": elapsed, "peak_mib": memory.peak_mib, "memory_scope": memory.scope}
-    marker.write_text(json.dumps({"summary": summary.as_dict(), "generation": generation}, indent=2), "utf-8")
+    record = {"summary": summary.as_dict(), "generation": generation, "settled": True}
+    marker.write_text(json.dumps(record, indent=2), "utf-8")
     return store, summary, {**generation, "cached": False}
 
 
