@@ -271,7 +271,9 @@ def test_a_started_server_takes_the_first_public_snapshot_apart_before_any_query
         for thread in warm_up(app):
             thread.join(60)
         assert taken == [("PUBLIC", True)]  # taken once, in a process of its own
-        assert app.state.maillage.current_index() is not None  # the index was built too
+        index = app.state.maillage.current_index()
+        assert index is not None  # the index was built, and warmed: the synergy maxima are known
+        assert ("complementarite", False) in index.derived["synergies"].maxima
         assert count_of(endpoint) == 1
         assert taken == [("PUBLIC", True)]  # the first query used it: no snapshot of its own
     finally:
