@@ -96,6 +96,7 @@ def test_ten_pages_are_ranked_at_once_and_kept_until_the_synergies_change(
     first = kinds_and_pairs(client.get("/opportunites").text)
     second = kinds_and_pairs(client.get("/opportunites", params={"page": 2}).text)
     assert asked == [(200, 0)] and len(first) == len(second) == 20 and first != second
+    assert '<ol class="opportunites" start="21">' in client.get("/opportunites", params={"page": 2}).text
     assert kinds_and_pairs(client.get("/opportunites").text) == first and asked == [(200, 0)]
     client.get("/opportunites", params={"page": 11})
     assert asked == [(200, 0), (200, 200)]

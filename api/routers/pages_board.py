@@ -97,6 +97,7 @@ def board_page(
         total=kept["total"],
         page=page,
         pages=max(1, -(-kept["total"] // BOARD_PAGE_SIZE)),
+        first=first + 1,  # the list's numbering goes on from the previous page
         chosen={k: v for k, v in chosen.items() if v},
         kinds={key: _(name) for key, name in KIND_NAMES.items()},
         fields=concept_choices(index, "field", lang=lang),
