@@ -27,7 +27,7 @@ from maillage.api.schemas import (
     ReasonPublic,
     SynergyPublic,
 )
-from maillage.graph.index import ActorRecord, NetworkIndex, ProjectRecord
+from maillage.graph.index import ActorRecord, NetworkIndex, ProjectRecord, actor_links
 from maillage.graph.privacy import Audience, withheld_properties
 from maillage.graph.stores.base import Store
 from maillage.graph.synergies import SHARED_NEED, Bridge, Pooling, Reason, Synergy
@@ -94,20 +94,16 @@ def _actor_fields(index: NetworkIndex, actor: ActorRecord, lang: str) -> dict[st
 
 
 def actor_detail(index: NetworkIndex, actor: ActorRecord, lang: str = "fr") -> ActorDetail:
-    projects = []
-    for project in index.projects:
-        for participant, role in project.participants:
-            if participant == actor.key:
-                projects.append(
-                    ProjectRef(id=project.key, name=project.label, role=concept_ref(index, role, lang))
-                )
-    partners = sorted(
-        other
-        for pair in index.partnerships
-        if actor.key in pair
-        for other in pair
-        if other != actor.key and index.actors[index.position[other]].is_public
-    )
+    links = actor_links(index, actor.key)
+    projects = [
+        ProjectRef(
+            id=key,
+            name=index.projects[index.project_position[key]].label,
+            role=concept_ref(index, role, lang),
+        )
+        for key, role in links.projects
+    ]
+    partners = [other for other in links.partners if index.actors[index.position[other]].is_public]
     return ActorDetail(
         **_actor_fields(index, actor, lang),
         offers=[concept_ref(index, c, lang) for c in actor.offers],

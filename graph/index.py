@@ -7,13 +7,14 @@ docs/decisions/20261128-index-rebuild.md), or patched when the commits since cha
 
 This module is the public face: import from here. The code lives in `maillage.graph._index`: `records`
 (what the index holds), `build` (`build_index`), `fingerprint` (`synergy_fingerprint`) and the readers and
-builders it puts together, and `patch`.
+builders it puts together, `links` (`actor_links`, each actor's projects and partners) and `patch`.
 """
 
 from __future__ import annotations
 
 from maillage.graph._index.build import build_index
 from maillage.graph._index.fingerprint import known_fingerprint, synergy_fingerprint
+from maillage.graph._index.links import ActorLinks, actor_links
 from maillage.graph._index.patch import patch_index
 from maillage.graph._index.records import (
     ActorKind,
@@ -39,6 +40,7 @@ __all__ = [
     "SCHEMA",
     "SKOS",
     "ActorKind",
+    "ActorLinks",
     "ActorRecord",
     "ConceptRecord",
     "IndexBuildError",
@@ -46,6 +48,7 @@ __all__ = [
     "ProjectRecord",
     "SparseMatrix",
     "UnknownActorError",
+    "actor_links",
     "build_index",
     "iri_key",
     "known_fingerprint",

@@ -47,6 +47,7 @@ def test_a_description_edit_patches_the_index_and_keeps_its_synergies(
     assert before.status_code == 200
     assert client.get("/api/actors", params={"q": "zythologie"}).json()["data"] == []
     assert client.get("/").status_code == 200  # the explorer: a subgraph, a layout, the network's JSON-LD
+    detail = client.get(f"/api/actors/{DEMO}").json()  # its projects and partners: the index's table
     first = app_state(client).index()
     drawn = {key[0] for key in first.derived["explorer-layouts"]}
     assert drawn == {"graph", "layout", "network-jsonld"}
@@ -64,6 +65,7 @@ def test_a_description_edit_patches_the_index_and_keeps_its_synergies(
     assert patched.fields is first.fields and patched.needs is first.needs
     assert patched.collaboration is first.collaboration
     assert patched.derived["synergies"] is model
+    assert patched.derived["actor-links"] is first.derived["actor-links"]  # who works with whom: the same
     # the drawings are the graph's, kept; the JSON-LD holds descriptions: made again
     assert {key[0] for key in patched.derived["explorer-layouts"]} == {"graph", "layout"}
     assert patched.derived["private-at-build"] is first.derived["private-at-build"]
@@ -74,6 +76,8 @@ def test_a_description_edit_patches_the_index_and_keeps_its_synergies(
     assert [item["id"] for item in found["data"]] == [DEMO]
     # the synergies read no description: the same answer, kept
     assert client.get(f"/api/actors/{DEMO}/synergies").json() == before.json()
+    after = client.get(f"/api/actors/{DEMO}").json()
+    assert (after["projects"], after["partners"]) == (detail["projects"], detail["partners"])
 
 
 def test_a_written_need_rebuilds_the_index(site: tuple[TestClient, TokenStore, Store]) -> None:

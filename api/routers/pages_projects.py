@@ -21,7 +21,7 @@ from maillage.api.search import narrower_closure
 from maillage.api.templating import render_page
 from maillage.graph.export import project_jsonld
 from maillage.graph.folding import fold
-from maillage.graph.index import NetworkIndex, ProjectRecord
+from maillage.graph.index import NetworkIndex, ProjectRecord, actor_links
 from maillage.graph.project_check import (
     DUPLICATE_THRESHOLD,
     OVERLAP_THRESHOLD,
@@ -103,7 +103,8 @@ def projects_page(
     projects = list(index.projects)
     participant = page_actor(index, acteur, caller) if acteur else None
     if participant is not None:
-        projects = [p for p in projects if any(key == participant.key for key, _role in p.participants)]
+        taken = dict.fromkeys(key for key, _role in actor_links(index, participant.key).projects)  # once each
+        projects = [index.projects[index.project_position[key]] for key in taken]
     if domaine:
         fields = narrower_closure(index, domaine, "field")
         projects = [p for p in projects if fields.intersection(p.fields)]

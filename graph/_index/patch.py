@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from rdflib.namespace import PROV, RDF
 from rdflib.term import URIRef
 
+from maillage.graph._index.links import LINKS
 from maillage.graph._index.reading import literals_by_language, pick_label
 from maillage.graph._index.records import NetworkIndex, iri_key
 from maillage.graph._index.vocabulary import DCT
@@ -23,9 +24,10 @@ from maillage.graph.stores.base import Store, Subject, raw_object
 
 #: The memos of the graph layer in `NetworkIndex.derived` that read no description, carried over to a
 #: patched index: the synergy model and its maxima, the synergy fingerprint, the network metrics, the
-#: overlaps' model. Texts (project check, text similarity) are computed again for the patched index; the
-#: API carries its own memos (`maillage.api.state`).
-CARRIED = frozenset({"synergies", "synergy-fingerprint", "metrics", "overlaps"})
+#: overlaps' model, each actor's projects and partners (`actor_links`). Texts (project check, text
+#: similarity) are computed again for the patched index; the API carries its own memos
+#: (`maillage.api.state`).
+CARRIED = frozenset({"synergies", "synergy-fingerprint", "metrics", "overlaps", LINKS})
 
 #: The classes of the bookkeeping nodes every edit writes (`maillage.ingest.edit`: its activity, its
 #: agent). The analysis reads types and labels, but of actors, projects, concepts and territories only.
