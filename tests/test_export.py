@@ -24,10 +24,11 @@ import pytest
 from fastapi.testclient import TestClient
 from rdflib import RDF, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCTERMS, SDO
+from rdflib.namespace import DCTERMS, SDO, SKOS
 
 from maillage.api.app import create_app
 from maillage.api.routers.linked_data import actor_colors
+from maillage.graph._export.alignment import legal_forms
 from maillage.graph.export import (
     ALIGNMENT_GRAPH,
     DATASETS,
@@ -46,7 +47,7 @@ from maillage.graph.stores.base import Store
 from maillage.graph.stores.oxigraph import OxigraphStore
 from maillage.ingest.importer import import_path
 from maillage.ingest.report import ImportRefusedError
-from maillage.ontology.iri import data_iri, network_graph
+from maillage.ontology.iri import CONCEPT_BASE, ONTOLOGY_GRAPH, data_iri, network_graph
 from maillage.ontology.vocab import ONTOLOGY_DIR
 
 from .conftest import SAMPLE
@@ -150,6 +151,21 @@ def test_jsonld_is_compacted_with_the_published_context(sample_store: Store) -> 
 
 
 # --- alignment -------------------------------------------------------------------------------------
+
+
+def test_legal_forms_are_kept_until_the_store_changes(sample_store: Store) -> None:
+    store = OxigraphStore(None)
+    store.add_all(sample_store.quads())
+    scop = URIRef(CONCEPT_BASE + "actor-type/scop")
+    cooperative = URIRef(CONCEPT_BASE + "actor-type/cooperative")
+    forms = legal_forms(store)
+    assert (forms[scop], forms[cooperative]) == (LEGAL_FORM.L2, LEGAL_FORM.L2)  # a SCOP: by its broader type
+    assert legal_forms(store) is forms  # an actor page reads them again: kept
+    with store.transaction() as tx:  # the taxonomy loses the cooperatives' match
+        tx.remove((cooperative, SKOS.closeMatch, LEGAL_FORM.L2, ONTOLOGY_GRAPH))
+    after = legal_forms(store)
+    assert cooperative not in after and scop not in after  # read again, the SCOP's broader type too
+    assert after[URIRef(CONCEPT_BASE + "actor-type/association")] == LEGAL_FORM.L4
 
 
 def test_actors_are_described_with_schema_org_and_essglobal(sample_store: Store) -> None:
