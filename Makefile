@@ -38,6 +38,7 @@ demo: install
 	$(BIN)/maillage serve --host 127.0.0.1 --port 8000
 
 test: install chromium virtuoso wrk
+	$(BIN)/ruff check .
 	$(BIN)/pytest
 
 lint: install

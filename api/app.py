@@ -76,11 +76,12 @@ DOCS_PAGE = """<!doctype html>
 """
 
 
-def warm_up(app: FastAPI) -> tuple[threading.Thread, threading.Thread]:
+def warm_up(app: FastAPI, *, sparql: bool = True) -> tuple[threading.Thread, ...]:
     """Start, in the background, what the first requests to a server just started would otherwise wait
     for: the analysis index and what its first requests compute (`warm`: the network maxima of the
-    synergies, 4 s at 25,000 actors, the explorer's default view, the search texts), and the public SPARQL
-    snapshot (`SparqlEndpoint.prepare`); the two threads. `maillage serve` calls it."""
+    synergies, 4 s at 25,000 actors, the explorer's default view, the search texts), and, if `sparql`, the
+    public SPARQL snapshot (`SparqlEndpoint.prepare`); the threads started. `maillage serve` calls it
+    (`MAILLAGE_SPARQL_AT_START`)."""
 
     def build() -> None:
         try:
@@ -88,10 +89,10 @@ def warm_up(app: FastAPI) -> tuple[threading.Thread, threading.Thread]:
         except Exception:  # the first request builds it and reports the error
             log.exception("Construction de l'index d'analyse au démarrage en échec")
 
-    snapshot = app.state.sparql.prepare(Audience.PUBLIC)
+    snapshot = (app.state.sparql.prepare(Audience.PUBLIC),) if sparql else ()
     index = threading.Thread(target=build, name="maillage-index-first", daemon=True)
     index.start()
-    return index, snapshot
+    return (index, *snapshot)
 
 
 def create_app(

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from rdflib import RDF, URIRef
 
-from maillage.graph.stores.base import Store, Upsert
 from maillage.graph.collector import paused_collector
+from maillage.graph.stores.base import Store, Upsert
 from maillage.ingest.local_concepts import matcher_for
 from maillage.ingest.progress import ImportProgress, no_progress
 from maillage.ingest.provenance import PublicDataset, record_run

@@ -140,12 +140,16 @@ def serve(
     import uvicorn
 
     from maillage.api.app import create_app, warm_up
+    from maillage.graph.stores.base import StoreError
 
-    settings = get_settings()
-    store = open_store(settings)
     try:
-        application = create_app(store, tokens=open_tokens(settings), sparql_limits=get_sparql_limits())
-        warm_up(application)
+        settings, limits = get_settings(), get_sparql_limits()
+        store = open_store(settings)
+    except (ValueError, StoreError) as error:  # a setting that makes no sense: said before anything starts
+        fail(str(error))
+    try:
+        application = create_app(store, tokens=open_tokens(settings), sparql_limits=limits)
+        warm_up(application, sparql=settings.sparql_at_start)
         uvicorn.run(
             application,
             host=host or settings.host,

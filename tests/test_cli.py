@@ -95,6 +95,22 @@ def test_errors_are_one_clear_line(data_dir: Path, tmp_path: Path) -> None:
     assert bad_format.exit_code == 2
 
 
+def test_serve_refuses_a_setting_that_makes_no_sense_before_starting(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MAILLAGE_SPARQL_AT_START", "parfois")
+    refused = runner.invoke(app, ["serve", "--port", "1"])
+    assert (refused.exit_code, refused.output.strip()) == (
+        1,
+        "Erreur : MAILLAGE_SPARQL_AT_START : « parfois » n'est ni oui ni non",
+    )
+    monkeypatch.setenv("MAILLAGE_SPARQL_AT_START", "non")
+    monkeypatch.setenv("MAILLAGE_SPARQL_TIMEOUT", "dix")
+    refused = runner.invoke(app, ["serve", "--port", "1"])
+    assert refused.output.strip() == "Erreur : MAILLAGE_SPARQL_TIMEOUT : « dix » n'est pas un nombre"
+    assert not data_dir.exists()  # nothing opened
+
+
 def test_template_writes_a_workbook_that_imports(data_dir: Path, tmp_path: Path) -> None:
     filled = tmp_path / "modele.xlsx"
     assert runner.invoke(app, ["template", "-o", str(filled)]).exit_code == 0

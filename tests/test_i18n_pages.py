@@ -145,7 +145,8 @@ def test_a_large_neighbourhood_is_drawn_nearest_first_and_said_so(
     monkeypatch.setattr(pages, "ACTOR_PAGE_NEIGHBOURS", 3)
     french = french_page(client, f"/actors/{DEMO}")
     assert (
-        "Les 2 acteurs les plus proches sont dessinés, sur 15 dans ce voisinage : l'explorateur les montre tous."
+        "Les 2 acteurs les plus proches sont dessinés, sur 15 dans ce voisinage : "
+        "l'explorateur les montre tous."
     ) in french
     shown = {node["id"] for node in drawn(french, "ego")["nodes"]}
     assert {DEMO, "cc-seignanx-dev-eco", "es-berrerabili-elkartea"} <= shown
@@ -167,7 +168,8 @@ def test_the_actor_page_in_english(client: TestClient) -> None:
     assert "<h2>Fields</h2><ul><li>Work integration</li><li>Reuse and circular economy</li></ul>" in page
     assert "<h2>Looks for</h2>" in page and "<li>Van</li>" in page  # besoins.csv: vehicule-utilitaire
     assert (  # participations.csv: porteur
-        '<li><a href="/projets/reemploi-collecte-mutualisee">Réseau de réemploi Adour-Bidassoa</a> (Lead partner)</li>'
+        '<li><a href="/projets/reemploi-collecte-mutualisee">Réseau de réemploi Adour-Bidassoa</a>'
+        " (Lead partner)</li>"
     ) in page
     assert "<h2>Suggested synergies</h2>" in page
     assert (

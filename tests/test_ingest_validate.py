@@ -11,10 +11,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, SKOS
 from rdflib.term import Node
 
+from maillage.graph.collector import paused_collector
 from maillage.graph.stores.base import Transaction, Upsert
 from maillage.graph.stores.oxigraph import OxigraphStore
 from maillage.ingest.cells import Mapped
-from maillage.graph.collector import paused_collector
 from maillage.ingest.importer import changed_and_around, ensure_reference_data, import_path
 from maillage.ingest.report import ImportRefusedError
 from maillage.ingest.shacl_data import TripleIndex, data_graph

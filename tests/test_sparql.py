@@ -281,6 +281,27 @@ def test_a_started_server_takes_the_first_public_snapshot_apart_before_any_query
     assert sorted(p.name for p in tmp_path.iterdir()) == ["oxigraph"]  # the checkpoint is gone
 
 
+def test_a_server_told_not_to_takes_no_snapshot_at_start(tmp_path: Path) -> None:
+    # MAILLAGE_SPARQL_AT_START=non: for a server nobody queries by SPARQL, no worker and no snapshot
+    from maillage.api.app import warm_up
+    from maillage.graph.stores.oxigraph import OxigraphStore
+
+    store = OxigraphStore(tmp_path / "oxigraph")
+    store.add_all([(data_iri("actor", "a"), SKOS.prefLabel, Literal("A"), network_graph("n"))])
+    app = create_app(store, sparql_limits=SparqlLimits(timeout=10))
+    endpoint: SparqlEndpoint = app.state.sparql
+    try:
+        threads = warm_up(app, sparql=False)
+        assert [thread.name for thread in threads] == ["maillage-index-first"]
+        threads[0].join(60)
+        assert app.state.maillage.current_index() is not None
+        assert endpoint._workers == {}  # nothing taken: the first query will
+        assert count_of(endpoint) == 1
+        assert list(endpoint._workers) == [Audience.PUBLIC]
+    finally:
+        endpoint.close()
+
+
 def test_the_public_snapshot_is_never_served_stale_once_someone_withdraws_consent(tmp_path: Path) -> None:
     from maillage.graph.stores.oxigraph import OxigraphStore
 
