@@ -11,10 +11,13 @@ from benchmarks.load.run import main
 
 def test_the_load_harness_runs_every_scenario_without_an_error(tmp_path: Path) -> None:
     output = tmp_path / "load.json"
-    args = ["--size", "120", "--duration", "2", "--connections", "4", "--ask-all", "--output", str(output)]
-    assert main(args) == 0
+    args = ["--size", "120", "--duration", "2", "--connections", "4", "--ask-all", "--soak", "2"]
+    assert main([*args, "--output", str(output)]) == 0
     results = json.loads(output.read_text("utf-8"))
-    assert set(results["scenarios"]) == {"synergies", "mixed", "synergies-kept", "bare"}
+    assert set(results["scenarios"]) == {"synergies", "mixed", "synergies-kept", "soak", "soak-reads", "bare"}
+    assert results["scenarios"]["soak"]["mix"] == "search:20,actor:20,page:15,synergies:35,sparql:5,write:5"
+    assert results["scenarios"]["soak-reads"]["mix"] == "search:20,actor:20,page:15,synergies:35,sparql:5"
+    assert len(results["scenarios"]["soak-reads"]["memory"]["samples"]) >= 1
     assert results["ask_all_s"] > 0  # every public actor asked once, each answer a 200
     for name, figures in results["scenarios"].items():
         assert figures["requests"] > 0, name

@@ -16,7 +16,9 @@ would (one uvicorn process, access log on), waits for the analysis index, then r
 - ``bare``: the baseline, `benchmarks.load.bare` (precomputed numpy top scores behind a bare Starlette
   route, same uvicorn), same connections and duration;
 - ``soak`` (``--soak SECONDS``): the mixed scenario for that long, the server's resident memory sampled
-  every 5 s (first, last, highest, slope per minute).
+  every 5 s (first, last, highest, slope per minute); then ``soak-reads``, the same without its writes, as
+  long: Oxigraph's engine keeps 1.4–3 kB of memory per write (measured with pyoxigraph alone,
+  docs/reliability.md), so memory is flat under reads and grows with the writes.
 
 Writes ``benchmarks/results/load-{size}.json`` and prints a Markdown table. Needs ``wrk`` (Debian's
 package; ``make load`` installs it).
@@ -268,13 +270,15 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
                     base, {"synergies": 1}, env, duration=args.duration, connections=args.connections
                 )
             if args.soak:
-                print(f"  soak {args.soak} s …", file=sys.stderr)
-                sampler = Sampler(server.pid)
-                sampler.start()
-                soak = wrk(base, mix, env, duration=args.soak, connections=args.connections)
-                sampler.stopped.set()
-                sampler.join()
-                results["scenarios"]["soak"] = {**soak, "memory": sampler.summary()}
+                # with the writes, then without: the store's engine keeps some memory per write
+                for name, weights in (("soak", mix), ("soak-reads", {**mix, "write": 0})):
+                    print(f"  {name} {args.soak} s …", file=sys.stderr)
+                    sampler = Sampler(server.pid)
+                    sampler.start()
+                    soak = wrk(base, weights, env, duration=args.soak, connections=args.connections)
+                    sampler.stopped.set()
+                    sampler.join()
+                    results["scenarios"][name] = {**soak, "memory": sampler.summary()}
             results["server_rss_end_mib"] = round(rss_mib(server.pid), 1)
         finally:
             stop(server)
