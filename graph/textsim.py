@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 import re
-import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -255,20 +254,9 @@ def _documents(index: NetworkIndex) -> Iterable[str]:
         yield f"{project.label}\n{project.description}"
 
 
-_LOCK = threading.Lock()
-
-
 def index_text_model(index: NetworkIndex) -> TextModel:
     """The TF-IDF model of an index's actors and projects (rows in `corpus_keys` order), built once.
 
     Kept in ``index.derived["textsim"]``; about 10 ms for the 97 documents of the sample network.
     """
-    model = index.derived.get("textsim")
-    if isinstance(model, TextModel):
-        return model
-    with _LOCK:
-        model = index.derived.get("textsim")
-        if not isinstance(model, TextModel):
-            model = build_text_model(list(_documents(index)))
-            index.derived["textsim"] = model
-    return model
+    return index.derive("textsim", TextModel, lambda: build_text_model(list(_documents(index))))

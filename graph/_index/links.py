@@ -9,7 +9,6 @@ descriptions only, never who takes part in what).
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 from rdflib.term import URIRef
@@ -18,8 +17,6 @@ from maillage.graph._index.records import NetworkIndex
 
 #: Where an index keeps the table (`NetworkIndex.derived`).
 LINKS = "actor-links"
-
-_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -47,15 +44,7 @@ def actor_links(index: NetworkIndex, key: str) -> ActorLinks:
 
 
 def _table(index: NetworkIndex) -> dict[str, ActorLinks]:
-    table = index.derived.get(LINKS)
-    if isinstance(table, dict):
-        return table
-    with _LOCK:
-        table = index.derived.get(LINKS)
-        if not isinstance(table, dict):
-            table = _build(index)
-            index.derived[LINKS] = table
-    return table
+    return index.derive(LINKS, dict, lambda: _build(index))
 
 
 def _build(index: NetworkIndex) -> dict[str, ActorLinks]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -170,6 +172,35 @@ class NetworkIndex:
     def linked(self, key_a: str, key_b: str) -> bool:
         """True when the two actors already share a project or a partnership."""
         return bool(self.collaboration.has_edge(key_a, key_b))
+
+    def derive(self, key: str, kind: type[_T], build: Callable[[], _T]) -> _T:
+        """``derived[key]``, made by `build` on first use — once, even under concurrent requests (one lock
+        per key: a slow model does not hold up another) — and kept with the index.
+
+        >>> from maillage.graph._index.build import build_index
+        >>> from maillage.graph.stores.oxigraph import OxigraphStore
+        >>> index, made = build_index(OxigraphStore(None)), []
+        >>> first = index.derive("example", list, lambda: made.append(1) or made)
+        >>> index.derive("example", list, list) is first, made
+        (True, [1])
+        """
+        found = self.derived.get(key)
+        if isinstance(found, kind):
+            return found
+        with _LOCKS_GUARD:
+            lock = _LOCKS.setdefault(key, threading.Lock())
+        with lock:
+            found = self.derived.get(key)
+            if not isinstance(found, kind):
+                found = build()
+                self.derived[key] = found
+        return found
+
+
+_T = typing.TypeVar("_T")
+#: One lock per `derived` key (`NetworkIndex.derive`), made on first use.
+_LOCKS: dict[str, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
 
 
 def iri_key(iri: str) -> str:

@@ -6,7 +6,6 @@ own concepts weighted by idf, and the best match weight each reaches one `skos:b
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,32 +46,25 @@ class Model:
     fields: Component
 
 
-_MODEL_LOCK = threading.Lock()
-
-
 def model_of(index: NetworkIndex) -> Model:
     """The model of `index`, built on first use (once, under a lock) and kept in ``index.derived``."""
-    model = index.derived.get("overlaps")
-    if isinstance(model, Model):
-        return model
-    with _MODEL_LOCK:
-        model = index.derived.get("overlaps")
-        if not isinstance(model, Model):
-            model = Model(
-                n=len(index.actors),
-                keys=[a.key for a in index.actors],
-                points=PointSet(
-                    [np.nan if a.lat is None else a.lat for a in index.actors],
-                    [np.nan if a.lon is None else a.lon for a in index.actors],
-                ),
-                public=np.array([a.is_public for a in index.actors], dtype=np.bool_),
-                countries=[a.country for a in index.actors],
-                communes=[a.commune for a in index.actors],
-                offers=_component(index, OFFERS, index.offers, index.resource_columns, index.resource_column),
-                fields=_component(index, FIELDS, index.fields, index.field_columns, index.field_column),
-            )
-            index.derived["overlaps"] = model
-    return model
+    return index.derive("overlaps", Model, lambda: _build_model(index))
+
+
+def _build_model(index: NetworkIndex) -> Model:
+    return Model(
+        n=len(index.actors),
+        keys=[a.key for a in index.actors],
+        points=PointSet(
+            [np.nan if a.lat is None else a.lat for a in index.actors],
+            [np.nan if a.lon is None else a.lon for a in index.actors],
+        ),
+        public=np.array([a.is_public for a in index.actors], dtype=np.bool_),
+        countries=[a.country for a in index.actors],
+        communes=[a.commune for a in index.actors],
+        offers=_component(index, OFFERS, index.offers, index.resource_columns, index.resource_column),
+        fields=_component(index, FIELDS, index.fields, index.field_columns, index.field_column),
+    )
 
 
 def _component(

@@ -9,7 +9,6 @@ triangle weights) is derived on first use and kept in `Model.cache`.
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -66,20 +65,9 @@ class Model:
     cache: dict[tuple[object, ...], object] = field(default_factory=dict)
 
 
-_MODEL_LOCK = threading.Lock()
-
-
 def model_of(index: NetworkIndex) -> Model:
     """The model of `index`, built on first use (once, even under concurrent requests)."""
-    model = index.derived.get("synergies")
-    if isinstance(model, Model):
-        return model
-    with _MODEL_LOCK:
-        model = index.derived.get("synergies")
-        if not isinstance(model, Model):
-            model = _build_model(index)
-            index.derived["synergies"] = model
-    return model
+    return index.derive("synergies", Model, lambda: _build_model(index))
 
 
 def _idf(n: int, document_frequency: npt.NDArray[np.int64]) -> FloatArray:

@@ -6,7 +6,6 @@ Kept in ``index.derived["project_check"]``; documents are every actor (index ord
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from typing import Literal
 
@@ -54,9 +53,6 @@ class Model:
     lon: FloatArray
 
 
-_LOCK = threading.Lock()
-
-
 def model(index: NetworkIndex) -> Model:
     """The check's precomputed model of an index, built once (tens of ms for the sample network).
 
@@ -67,15 +63,7 @@ def model(index: NetworkIndex) -> Model:
     ...  for c, rows in sorted(m.unmet_needs.items())}
     {'cuisine-professionnelle': ['cantine'], 'minibus': ['cantine', 'kultur']}
     """
-    found = index.derived.get("project_check")
-    if isinstance(found, Model):
-        return found
-    with _LOCK:
-        found = index.derived.get("project_check")
-        if not isinstance(found, Model):
-            found = _build_model(index)
-            index.derived["project_check"] = found
-    return found
+    return index.derive("project_check", Model, lambda: _build_model(index))
 
 
 def _parents(index: NetworkIndex, columns: dict[URIRef, int]) -> list[tuple[int, ...]]:

@@ -14,7 +14,6 @@ participants are.
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Literal
@@ -293,7 +292,6 @@ def territories_from_index(index: NetworkIndex) -> Territories:
     )
 
 
-_LOCK = threading.Lock()
 _KEY = "project_check.territories"
 
 
@@ -309,12 +307,4 @@ def store_territories(index: NetworkIndex, store: Store) -> Territories:
     >>> store_territories(index, store) is store_territories(index, store)
     True
     """
-    cached = index.derived.get(_KEY)
-    if isinstance(cached, Territories):
-        return cached
-    with _LOCK:
-        cached = index.derived.get(_KEY)
-        if not isinstance(cached, Territories):
-            cached = territories_from_store(store)
-            index.derived[_KEY] = cached
-    return cached
+    return index.derive(_KEY, Territories, lambda: territories_from_store(store))
