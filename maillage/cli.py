@@ -12,6 +12,7 @@ import typer
 from maillage import cli_backup
 from maillage.cli_curation import app as concepts_app
 from maillage.cli_curation import merge
+from maillage.cli_errors import fail
 from maillage.cli_store import copy_command
 from maillage.cli_tokens import app as token_app
 from maillage.cli_tokens import open_tokens
@@ -31,11 +32,6 @@ app.command("copy")(copy_command)
 cli_backup.register(app)
 
 SAMPLE = Path(__file__).resolve().parents[1] / "ingest" / "data" / "sample" / "ptce-sud-aquitain"
-
-
-def fail(message: str, code: int = 1) -> None:
-    typer.echo(f"Erreur : {message}", err=True)
-    raise typer.Exit(code)
 
 
 @app.command("import")

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from maillage.cli_errors import fail
 from maillage.settings import get_settings, open_store
 
 
@@ -14,11 +15,6 @@ def register(app: typer.Typer) -> None:
     """Add `backup` and `restore` to the `maillage` command."""
     app.command("backup")(backup)
     app.command("restore")(restore)
-
-
-def fail(message: str) -> None:
-    typer.echo(f"Erreur : {message}", err=True)
-    raise typer.Exit(1)
 
 
 def backup(

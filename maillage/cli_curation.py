@@ -10,6 +10,7 @@ import click
 import typer
 from typer.core import TyperGroup
 
+from maillage.cli_errors import fail
 from maillage.settings import get_settings, open_store
 
 SCHEME_HELP = (
@@ -35,11 +36,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-
-def fail(message: str) -> None:
-    typer.echo(f"Erreur : {message}", err=True)
-    raise typer.Exit(1)
 
 
 @app.command("list")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from maillage.cli_errors import fail
 from maillage.settings import BOLT_SCHEMES, Settings, get_settings, open_store, redact, split_credentials
 
 if TYPE_CHECKING:
@@ -19,11 +20,6 @@ SPEC_HELP = (
     "MAILLAGE_BOLT_PASSWORD"
 )
 EXPECTED = "oxigraph:CHEMIN, bolt://hôte:port ou bolt://utilisateur:mot-de-passe@hôte:port"
-
-
-def fail(message: str) -> None:
-    typer.echo(f"Erreur : {message}", err=True)
-    raise typer.Exit(1)
 
 
 def copy_command(

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from maillage.cli_errors import fail
 from maillage.graph.tokens import ROLE_LABELS, ROLES, TOKENS_FILE, TokenError, TokenStore
 from maillage.settings import Settings, get_settings, open_store
 
@@ -20,11 +21,6 @@ app = typer.Typer(
 def open_tokens(settings: Settings) -> TokenStore:
     """The token store of the data folder: ``<MAILLAGE_DATA_DIR>/tokens.sqlite3``, outside the graph store."""
     return TokenStore(settings.data_dir / TOKENS_FILE)
-
-
-def fail(message: str) -> None:
-    typer.echo(f"Erreur : {message}", err=True)
-    raise typer.Exit(1)
 
 
 def _check_actor(settings: Settings, actor: str) -> None:
