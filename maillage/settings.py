@@ -45,7 +45,7 @@ def get_settings() -> Settings:
         data_dir=data_dir,
         store=store,
         host=os.environ.get("MAILLAGE_HOST", "127.0.0.1"),
-        port=int(os.environ.get("MAILLAGE_PORT", "8000")),
+        port=_positive_int("MAILLAGE_PORT") or 8000,
         bolt_user=os.environ.get("MAILLAGE_BOLT_USER") or None,
         bolt_password=os.environ.get("MAILLAGE_BOLT_PASSWORD") or None,
         bolt_database=os.environ.get("MAILLAGE_BOLT_DATABASE") or None,

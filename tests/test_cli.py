@@ -108,6 +108,10 @@ def test_serve_refuses_a_setting_that_makes_no_sense_before_starting(
     monkeypatch.setenv("MAILLAGE_SPARQL_TIMEOUT", "dix")
     refused = runner.invoke(app, ["serve", "--port", "1"])
     assert refused.output.strip() == "Erreur : MAILLAGE_SPARQL_TIMEOUT : « dix » n'est pas un nombre"
+    monkeypatch.delenv("MAILLAGE_SPARQL_TIMEOUT")
+    monkeypatch.setenv("MAILLAGE_PORT", "huit-mille")
+    refused = runner.invoke(app, ["serve"])
+    assert refused.output.strip() == "Erreur : MAILLAGE_PORT : « huit-mille » n'est pas un entier positif"
     assert not data_dir.exists()  # nothing opened
 
 
