@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from maillage.cli_errors import fail
-from maillage.settings import get_settings, open_store
+from maillage.cli_errors import fail, read_settings
+from maillage.settings import open_store
 
 
 def register(app: typer.Typer) -> None:
@@ -34,7 +34,7 @@ def backup(
     from maillage.graph.backup import backup as make_backup
     from maillage.graph.stores.base import StoreError
 
-    settings = get_settings()
+    settings = read_settings()
     try:
         store = open_store(settings)
     except StoreError as error:
@@ -65,7 +65,7 @@ def restore(
     from maillage.graph.backup import BackupError, restore_folder, restore_into
     from maillage.graph.stores.base import StoreError
 
-    settings = get_settings()
+    settings = read_settings()
     tokens_path = open_tokens(settings).path
     kind, _, where = settings.store.partition(":")
     try:

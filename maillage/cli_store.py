@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from maillage.cli_errors import fail
-from maillage.settings import BOLT_SCHEMES, Settings, get_settings, open_store, redact, split_credentials
+from maillage.cli_errors import fail, read_settings
+from maillage.settings import BOLT_SCHEMES, Settings, open_store, redact, split_credentials
 
 if TYPE_CHECKING:
     from maillage.graph.stores.base import Store
@@ -41,7 +41,7 @@ def copy_command(
     from maillage.graph.stores.base import StoreError
     from maillage.graph.stores.copy import copy_store
 
-    settings = get_settings()
+    settings = read_settings()
     check_spec(source, option="--from", must_exist=True)
     check_spec(target, option="--to", must_exist=False)
     if _same_place(source, target):

@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from maillage.cli_errors import fail
+from maillage.cli_errors import fail, read_settings
 from maillage.graph.tokens import ROLE_LABELS, ROLES, TOKENS_FILE, TokenError, TokenStore
-from maillage.settings import Settings, get_settings, open_store
+from maillage.settings import Settings, open_store
 
 app = typer.Typer(
     help="Jetons de l'API : créer (affiché une seule fois), lister, révoquer.",
@@ -55,7 +55,7 @@ def create(
     name: Annotated[str, typer.Option("--name", help="note : à qui, pour quoi")] = "",
 ) -> None:
     """Créer un jeton et l'afficher une seule fois (seule son empreinte SHA-256 est gardée)."""
-    settings = get_settings()
+    settings = read_settings()
     if role not in ROLES:
         fail(f"rôle inconnu : « {role} » (rôles : {', '.join(ROLES)})")
     if actor:
@@ -74,7 +74,7 @@ def create(
 @app.command("list")
 def list_tokens() -> None:
     """Lister les jetons (identifiant, rôle, acteur, création, état, note) — jamais les jetons eux-mêmes."""
-    records = open_tokens(get_settings()).list()
+    records = open_tokens(read_settings()).list()
     if not records:
         typer.echo("Aucun jeton.")
     for record in records:
@@ -90,7 +90,7 @@ def revoke(
 ) -> None:
     """Révoquer un jeton : refusé dès la requête suivante, par tous les processus de l'API."""
     try:
-        record = open_tokens(get_settings()).revoke(token_id)
+        record = open_tokens(read_settings()).revoke(token_id)
     except TokenError as error:
         fail(str(error))
     typer.echo(f"Jeton {record.id} révoqué le {record.revoked}.")

@@ -95,7 +95,7 @@ def test_errors_are_one_clear_line(data_dir: Path, tmp_path: Path) -> None:
     assert bad_format.exit_code == 2
 
 
-def test_serve_refuses_a_setting_that_makes_no_sense_before_starting(
+def test_a_setting_that_makes_no_sense_is_one_line_before_anything_opens(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("MAILLAGE_SPARQL_AT_START", "parfois")
@@ -112,6 +112,12 @@ def test_serve_refuses_a_setting_that_makes_no_sense_before_starting(
     monkeypatch.setenv("MAILLAGE_PORT", "huit-mille")
     refused = runner.invoke(app, ["serve"])
     assert refused.output.strip() == "Erreur : MAILLAGE_PORT : « huit-mille » n'est pas un entier positif"
+    for command in (["import", str(SAMPLE)], ["token", "list"], ["backup", str(data_dir / "copie")]):
+        refused = runner.invoke(app, command)  # every command reads the settings the same way
+        assert (refused.exit_code, refused.output.strip()) == (
+            1,
+            "Erreur : MAILLAGE_PORT : « huit-mille » n'est pas un entier positif",
+        ), command
     assert not data_dir.exists()  # nothing opened
 
 
