@@ -12,11 +12,11 @@ import typer
 from maillage import cli_backup
 from maillage.cli_curation import app as concepts_app
 from maillage.cli_curation import merge
-from maillage.cli_errors import fail, read_settings
+from maillage.cli_errors import fail, opened_store, read_settings
 from maillage.cli_store import copy_command
 from maillage.cli_tokens import app as token_app
 from maillage.cli_tokens import open_tokens
-from maillage.settings import get_sparql_limits, open_store
+from maillage.settings import get_sparql_limits
 
 app = typer.Typer(
     help="Maillage : le graphe de connaissances d'un réseau de coopération territoriale.",
@@ -62,7 +62,7 @@ def import_command(
         fail(f"{path} : fichier ou dossier introuvable")
     from maillage.cli_progress import ImportProgressBar
 
-    store = open_store(read_settings())
+    store = opened_store()
     # a bar only on a terminal and for the text report; ImportProgressBar waits a moment before drawing
     bar = ImportProgressBar() if sys.stdout.isatty() and not json_report else None
     try:
@@ -136,13 +136,13 @@ def serve(
     import uvicorn
 
     from maillage.api.app import create_app, warm_up
-    from maillage.graph.stores.base import StoreError
 
+    settings = read_settings()
     try:
-        settings, limits = read_settings(), get_sparql_limits()
-        store = open_store(settings)
-    except (ValueError, StoreError) as error:  # a setting that makes no sense: said before anything starts
+        limits = get_sparql_limits()
+    except ValueError as error:  # a setting that makes no sense: said before anything opens
         fail(str(error))
+    store = opened_store(settings)
     try:
         application = create_app(store, tokens=open_tokens(settings), sparql_limits=limits)
         warm_up(application, sparql=settings.sparql_at_start)
@@ -168,7 +168,7 @@ def synergies(
 
     if lang not in ("fr", "en"):
         fail(f"langue inconnue : « {lang} » (fr ou en)")
-    store = open_store(read_settings())
+    store = opened_store()
     try:
         index = build_index(store)
         row = index.position.get(actor)
@@ -205,7 +205,7 @@ def overlaps(
 
     if lang not in ("fr", "en"):
         fail(f"langue inconnue : « {lang} » (fr ou en)")
-    store = open_store(read_settings())
+    store = opened_store()
     try:
         index = build_index(store)
         if duplicates:
@@ -242,7 +242,7 @@ def check(
         proposal = load_proposal(path)
     except ProposalError as error:
         fail(str(error))
-    store = open_store(read_settings())
+    store = opened_store()
     try:
         index = build_index(store)
         result = check_project(index, proposal, limit=limit, territories=store_territories(index, store))
@@ -281,7 +281,7 @@ def metrics(
 
     if what not in METRICS:
         fail(f"indicateur inconnu : « {what} » ({', '.join(METRICS)})")
-    store = open_store(read_settings())
+    store = opened_store()
     lines: list[str] = []
     try:
         index = build_index(store)
@@ -378,7 +378,7 @@ def export(
             check_export(dataset, format.value)
         except ExportError as error:
             fail(str(error))
-    store = open_store(read_settings())
+    store = opened_store()
     written = 0
     try:
         index = build_index(store)
@@ -443,7 +443,7 @@ def push(
     """
     from maillage.graph.push import PushError, auth_from_environment, push_public
 
-    store = open_store(read_settings())
+    store = opened_store()
     try:
         report = push_public(
             store,

@@ -10,8 +10,7 @@ import click
 import typer
 from typer.core import TyperGroup
 
-from maillage.cli_errors import fail, read_settings
-from maillage.settings import open_store
+from maillage.cli_errors import fail, opened_store, read_settings
 
 SCHEME_HELP = (
     "field, resource, actor-type, college, membership-role, participation-role, partnership-kind ou "
@@ -54,7 +53,7 @@ def list_concepts(scheme: Annotated[str, typer.Argument(help=SCHEME_HELP)]) -> N
     settings = read_settings()
     local = Graph()
     if "MAILLAGE_STORE" in os.environ or settings.data_dir.exists():  # never create a store just to list
-        store = open_store(settings)
+        store = opened_store(settings)
         try:
             local = local_concepts(store)
         finally:
@@ -88,7 +87,7 @@ def add_concept(
     from maillage.ingest.local_concepts import LocalConceptError, add_local_concept
 
     labels = {"fr": label_fr, "es": label_es, "eu": label_eu, "en": label_en}
-    store = open_store(read_settings())
+    store = opened_store()
     try:
         iri = add_local_concept(
             store,
@@ -114,7 +113,7 @@ def merge(
     from maillage.graph.stores.base import StoreError
     from maillage.ingest.merge import MergeError, merge_actors
 
-    store = open_store(read_settings())
+    store = opened_store()
     try:
         result = merge_actors(store, keep, absorb)
     except (MergeError, StoreError) as error:

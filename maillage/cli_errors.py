@@ -6,8 +6,8 @@ from typing import NoReturn
 
 import typer
 
-from maillage.graph.stores.base import StoreError
-from maillage.settings import Settings, get_settings
+from maillage.graph.stores.base import Store, StoreError
+from maillage.settings import Settings, get_settings, open_store
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -22,3 +22,18 @@ def read_settings() -> Settings:
         return get_settings()
     except (ValueError, StoreError) as error:
         fail(str(error))
+
+
+def opened_store(settings: Settings | None = None) -> Store:
+    """The store of `settings` (read if not given), or `fail` saying why it cannot be opened — for an
+    Oxigraph folder, most often a running server holding it."""
+    settings = settings or read_settings()
+    try:
+        return open_store(settings)
+    except StoreError as error:
+        busy = (
+            " (un serveur Maillage l'utilise-t-il ? arrêtez-le)"
+            if settings.store.startswith("oxigraph:")
+            else ""
+        )
+        fail(f"{error}{busy}")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -119,6 +122,36 @@ def test_a_setting_that_makes_no_sense_is_one_line_before_anything_opens(
             "Erreur : MAILLAGE_PORT : « huit-mille » n'est pas un entier positif",
         ), command
     assert not data_dir.exists()  # nothing opened
+
+
+def test_a_store_held_by_another_process_is_one_line(data_dir: Path) -> None:
+    # a running server holds its Oxigraph folder: the commands say so instead of a traceback
+    data_dir.mkdir()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, pyoxigraph; s = pyoxigraph.Store(sys.argv[1]); sys.stdin.read()",
+            str(data_dir / "oxigraph"),
+        ],
+        stdin=subprocess.PIPE,
+    )
+    try:
+        for _ in range(100):
+            if (data_dir / "oxigraph" / "LOCK").exists():
+                break
+            time.sleep(0.1)
+        time.sleep(0.5)
+        assert holder.poll() is None  # it holds the store
+        refused = runner.invoke(app, ["synergies", "ressourcerie-lur-berri"])
+        assert refused.exit_code == 1
+        line = refused.output.strip()
+        assert line.startswith(
+            f"Erreur : Impossible d'ouvrir la base Oxigraph « {data_dir / 'oxigraph'} » : "
+        )
+        assert line.endswith(" (un serveur Maillage l'utilise-t-il ? arrêtez-le)") and "\n" not in line
+    finally:
+        holder.communicate(b"")
 
 
 def test_template_writes_a_workbook_that_imports(data_dir: Path, tmp_path: Path) -> None:
