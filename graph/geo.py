@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -69,6 +71,16 @@ def haversine_km_array(
     return result
 
 
+class Placed(Protocol):
+    """Anything with a latitude and a longitude, each possibly unknown (an `ActorRecord`)."""
+
+    @property
+    def lat(self) -> float | None: ...
+
+    @property
+    def lon(self) -> float | None: ...
+
+
 class PointSet:
     """Many points prepared once (radians, cosines) for fast distances between pairs of them.
 
@@ -86,6 +98,20 @@ class PointSet:
         self.phi = np.radians(np.asarray(lat, dtype=np.float64))
         self.lam = np.radians(np.asarray(lon, dtype=np.float64))
         self.cos_phi = np.cos(self.phi)
+
+    @classmethod
+    def of_places(cls, places: Iterable[Placed]) -> PointSet:
+        """The points of `places` (actors, for instance), NaN where one has no coordinates.
+
+        >>> from types import SimpleNamespace as Place
+        >>> len(PointSet.of_places([Place(lat=43.5, lon=-1.5), Place(lat=None, lon=None)]))
+        2
+        """
+        places = list(places)
+        return cls(
+            [np.nan if p.lat is None else p.lat for p in places],
+            [np.nan if p.lon is None else p.lon for p in places],
+        )
 
     def __len__(self) -> int:
         return len(self.phi)

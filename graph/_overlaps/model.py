@@ -55,10 +55,7 @@ def _build_model(index: NetworkIndex) -> Model:
     return Model(
         n=len(index.actors),
         keys=[a.key for a in index.actors],
-        points=PointSet(
-            [np.nan if a.lat is None else a.lat for a in index.actors],
-            [np.nan if a.lon is None else a.lon for a in index.actors],
-        ),
+        points=PointSet.of_places(index.actors),
         public=np.array([a.is_public for a in index.actors], dtype=np.bool_),
         countries=[a.country for a in index.actors],
         communes=[a.commune for a in index.actors],
